@@ -1,0 +1,73 @@
+"""Role checks at the view edge, and lookups that 404 on other people's data."""
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, resolve_url
+from django.urls import reverse
+from django.utils.http import urlencode
+from django_htmx.http import HttpResponseClientRedirect
+from django_otp import user_has_device
+
+from .models import User
+
+
+def _login_redirect(request):
+    if getattr(request, "htmx", False):
+        # A fragment must not become a login form: send the whole page there.
+        next_url = request.headers.get("HX-Current-URL") or request.get_full_path()
+        login_url = resolve_url(settings.LOGIN_URL)
+        return HttpResponseClientRedirect(f"{login_url}?{urlencode({'next': next_url})}")
+    return redirect_to_login(request.get_full_path())
+
+
+def staff_is_verified(user) -> bool:
+    """Staff must have passed the second factor in this session."""
+    if not settings.STAFF_REQUIRE_OTP:
+        return True
+    return user.is_verified()
+
+
+def role_required(*roles):
+    """Let through signed-in users with one of ``roles``; others get 403.
+
+    Clinic staff must also have a verified second factor: without one they are
+    sent to verification (or enrolment) first.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            user = request.user
+            if not user.is_authenticated:
+                return _login_redirect(request)
+            if user.is_superuser or user.role not in roles:
+                raise PermissionDenied
+            if user.is_clinic_staff and not staff_is_verified(user):
+                confirmed = user_has_device(user, confirmed=True)
+                target = "accounts:otp-verify" if confirmed else "accounts:otp-setup"
+                if getattr(request, "htmx", False):
+                    return HttpResponseClientRedirect(reverse(target))
+                return redirect(target)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+patient_required = role_required(User.Role.PATIENT)
+clinic_staff_required = role_required(User.Role.CLINICIAN, User.Role.CLINIC_ADMIN)
+clinic_admin_required = role_required(User.Role.CLINIC_ADMIN)
+
+
+def get_patient_for_staff(staff: User, patient_id: int) -> User:
+    """A patient of the staff member's own clinic, or 404."""
+    return get_object_or_404(
+        User.objects.select_related("clinic", "patient_profile"),
+        pk=patient_id,
+        role=User.Role.PATIENT,
+        clinic_id=staff.clinic_id,
+    )

@@ -1,0 +1,174 @@
+"""Account writes: invitations. One transaction each."""
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from education.audit import audit_record
+
+from .models import Invitation, PatientProfile, User
+
+INVITATION_SALT = "accounts.invitation"
+
+
+class AccountsError(Exception):
+    """A rule of the accounts app was broken; the message is for the user."""
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.dumps({"i": invitation.pk, "n": invitation.nonce}, salt=INVITATION_SALT)
+
+
+def invitation_url(invitation: Invitation, request=None) -> str:
+    path = reverse("accounts:invitation-accept", args=[invitation_token(invitation)])
+    return request.build_absolute_uri(path) if request else path
+
+
+def invitation_get_from_token(token: str) -> Invitation:
+    """The invitation behind a link, or AccountsError saying why it cannot be used."""
+    try:
+        data = signing.loads(
+            token,
+            salt=INVITATION_SALT,
+            max_age=settings.INVITATION_MAX_AGE,
+        )
+    except signing.SignatureExpired as exc:
+        raise AccountsError(
+            _("This invitation has expired. Ask your clinic to send you a new one.")
+        ) from exc
+    except signing.BadSignature as exc:
+        raise AccountsError(
+            _("This invitation link is not valid. Check that you copied the whole link.")
+        ) from exc
+    invitation = (
+        Invitation.objects.select_related("clinic")
+        .filter(pk=data.get("i"), nonce=data.get("n"))
+        .first()
+    )
+    if invitation is None:
+        raise AccountsError(_("This invitation link is not valid."))
+    if invitation.is_accepted:
+        raise AccountsError(
+            _("This invitation has already been used. Sign in with your e-mail address.")
+        )
+    if invitation.is_expired:
+        raise AccountsError(
+            _("This invitation has expired. Ask your clinic to send you a new one.")
+        )
+    return invitation
+
+
+def _can_invite(inviter: User, role: str) -> bool:
+    if inviter.clinic_id is None:
+        return False
+    if role == User.Role.PATIENT:
+        return inviter.is_clinic_staff
+    if role in {User.Role.CLINICIAN, User.Role.CLINIC_ADMIN}:
+        return inviter.is_clinic_admin
+    return False
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    inviter: User,
+    email: str,
+    full_name: str,
+    role: str = User.Role.PATIENT,
+    primary_clinician: User | None = None,
+    consultation_at=None,
+    pathway=None,
+    request=None,
+) -> Invitation:
+    """Invite someone into the inviter's own clinic and e-mail them the link."""
+    if not _can_invite(inviter, role):
+        raise AccountsError(_("You cannot send this kind of invitation."))
+    email = User.objects.normalize_email(email).lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise AccountsError(_("Someone with this e-mail address already has an account."))
+    if primary_clinician is not None and (
+        primary_clinician.clinic_id != inviter.clinic_id or not primary_clinician.is_clinic_staff
+    ):
+        raise AccountsError(_("Choose a clinician from your own clinic."))
+
+    now = timezone.now()
+    invitation = Invitation.objects.create(
+        clinic_id=inviter.clinic_id,
+        email=email,
+        full_name=full_name.strip(),
+        role=role,
+        invited_by=inviter,
+        primary_clinician=primary_clinician if role == User.Role.PATIENT else None,
+        consultation_at=consultation_at if role == User.Role.PATIENT else None,
+        pathway=pathway if role == User.Role.PATIENT else None,
+        created_at=now,
+        expires_at=now + settings.INVITATION_MAX_AGE,
+    )
+    link = invitation_url(invitation, request)
+    context = {"invitation": invitation, "link": link, "clinic": inviter.clinic}
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=_("Your invitation to ConsultReady from %(clinic)s")
+            % {"clinic": inviter.clinic.name},
+            message=render_to_string("accounts/email/invitation.txt", context),
+            from_email=None,
+            recipient_list=[email],
+        )
+    )
+    audit_record(
+        action="accounts.invitation.sent",
+        actor=inviter,
+        request=request,
+        detail={"invitation": invitation.pk, "role": role},
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, password: str, request=None) -> User:
+    """Create the account behind an invitation; the link works once."""
+    invitation = invitation_get_from_token(token)
+    # Lock the row so two tabs cannot both accept it.
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.is_accepted:
+        raise AccountsError(_("This invitation has already been used."))
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        raise AccountsError(_("Someone with this e-mail address already has an account."))
+
+    user = User(
+        email=invitation.email,
+        full_name=invitation.full_name,
+        role=invitation.role,
+        clinic_id=invitation.clinic_id,
+    )
+    password_validation.validate_password(password, user)
+    user.set_password(password)
+    user.save()
+    if invitation.role == User.Role.PATIENT:
+        PatientProfile.objects.create(
+            user=user,
+            primary_clinician=invitation.primary_clinician,
+            consultation_at=invitation.consultation_at,
+        )
+        if invitation.pathway_id:
+            from education.services import enrollment_create
+
+            enrollment_create(
+                patient=user, pathway=invitation.pathway, enrolled_by=invitation.invited_by
+            )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_user = user
+    invitation.save(update_fields=["accepted_at", "accepted_user"])
+    audit_record(
+        action="accounts.invitation.accepted",
+        actor=user,
+        request=request,
+        detail={"invitation": invitation.pk},
+    )
+    return user

@@ -1,0 +1,42 @@
+"""Audit sign-ins and sign-outs; end sessions of deactivated users."""
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from education.audit import audit_record
+
+from .models import User
+from .sessions import sessions_end_for_user
+
+SESSION_TZ_KEY = "clinic_tz"
+SESSION_STARTED_KEY = "session_started_at"
+
+
+@receiver(user_logged_in)
+def on_login(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        from django.utils import timezone
+
+        request.session[SESSION_STARTED_KEY] = timezone.now().timestamp()
+        if user.clinic_id:
+            request.session[SESSION_TZ_KEY] = user.clinic.timezone
+    audit_record(action="accounts.login.succeeded", actor=user, request=request)
+
+
+@receiver(user_login_failed)
+def on_login_failed(sender, credentials, request=None, **kwargs):
+    # The attempted e-mail address is not stored: it may be a mistyped password.
+    audit_record(action="accounts.login.failed", request=request)
+
+
+@receiver(user_logged_out)
+def on_logout(sender, request, user, **kwargs):
+    if user is not None:
+        audit_record(action="accounts.logout", actor=user, request=request)
+
+
+@receiver(post_save, sender=User)
+def on_user_saved(sender, instance, created, update_fields=None, **kwargs):
+    if not created and not instance.is_active:
+        sessions_end_for_user(instance)

@@ -1,0 +1,36 @@
+"""The one way to write an audit event. Never pass passwords, tokens, session
+keys or patient free text in ``detail``: ids, counts and choices only."""
+
+from education.models import AuditEvent
+
+
+def client_ip(request) -> str | None:
+    if request is None:
+        return None
+    # axes resolves the client address from the trusted proxy count.
+    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR")
+
+
+def audit_record(
+    *,
+    action: str,
+    actor=None,
+    clinic=None,
+    patient=None,
+    request=None,
+    detail: dict | None = None,
+) -> AuditEvent:
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    if clinic is None:
+        clinic_id = getattr(patient, "clinic_id", None) or getattr(actor, "clinic_id", None)
+    else:
+        clinic_id = clinic.pk
+    return AuditEvent.objects.create(
+        action=action,
+        actor=actor,
+        clinic_id=clinic_id,
+        patient=patient,
+        ip_address=client_ip(request),
+        detail=detail or {},
+    )

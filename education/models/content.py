@@ -1,0 +1,402 @@
+"""Curriculum content: edited in the admin, published in versions."""
+
+import hashlib
+import json
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class EvidenceLabel(models.TextChoices):
+    ESTABLISHED = "established", _("Established")
+    EMERGING = "emerging", _("Emerging")
+    INVESTIGATIONAL = "investigational", _("Investigational")
+    NOT_APPROVED = "not_approved", _("Not approved")
+
+
+class PublishedQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+
+class Versioned(models.Model):
+    """Draft/published state plus a version that moves only when the content
+    a patient sees changes (compared by ``content_hash``)."""
+
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=0,
+        editable=False,
+        help_text=_("Goes up by one each time changed content is published."),
+    )
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
+    published_at = models.DateTimeField(_("published at"), null=True, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = PublishedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_published(self):
+        return self.status == Status.PUBLISHED
+
+    def content_payload(self):
+        """The data a patient sees; subclasses list their fields."""
+        raise NotImplementedError
+
+    def compute_content_hash(self) -> str:
+        payload = json.dumps(self.content_payload(), sort_keys=True, default=str)
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+
+class Therapy(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    regulatory_status = models.CharField(
+        _("regulatory status"),
+        max_length=200,
+        help_text=_('For example "Not FDA-approved for hair loss".'),
+    )
+    summary = models.CharField(_("plain summary"), max_length=300)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("therapy")
+        verbose_name_plural = _("therapies")
+
+    def __str__(self):
+        return self.name
+
+
+class GlossaryTerm(models.Model):
+    term = models.CharField(_("term"), max_length=120, unique=True)
+    definition = models.TextField(_("plain definition"), max_length=400)
+
+    class Meta:
+        ordering = ["term"]
+        verbose_name = _("glossary term")
+        verbose_name_plural = _("glossary terms")
+
+    def __str__(self):
+        return self.term
+
+
+class Checklist(Versioned):
+    slug = models.SlugField(unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    intro = models.TextField(_("introduction"), blank=True)
+
+    class Meta:
+        verbose_name = _("checklist")
+        verbose_name_plural = _("checklists")
+
+    def __str__(self):
+        return self.title
+
+    def content_payload(self):
+        return {
+            "title": self.title,
+            "intro": self.intro,
+            "items": [
+                [i.slug, i.kind, i.text, i.help_text, i.required, i.ok_answer]
+                for i in self.items.order_by("order", "pk")
+            ],
+        }
+
+
+class ChecklistItem(models.Model):
+    class Kind(models.TextChoices):
+        ACKNOWLEDGEMENT = "acknowledgement", _("Things I understand")
+        SELF_CHECK = "self_check", _("Health self-checks")
+        QUESTION = "question", _("Questions to discuss")
+
+    class Answer(models.TextChoices):
+        YES = "yes", _("Yes")
+        NO = "no", _("No")
+        NOT_SURE = "not_sure", _("Not sure")
+
+    checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="items")
+    order = models.PositiveIntegerField(_("order"), default=0)
+    slug = models.SlugField()
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    text = models.CharField(_("text"), max_length=300)
+    help_text = models.TextField(_("help"), blank=True)
+    required = models.BooleanField(_("required"), default=True)
+    ok_answer = models.CharField(
+        _("answer that needs no discussion"),
+        max_length=8,
+        choices=[(Answer.YES, _("Yes")), (Answer.NO, _("No"))],
+        default=Answer.YES,
+        help_text=_(
+            "On a required item, any other answer (or “not sure”) raises a flag for the clinician."
+        ),
+    )
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["checklist", "slug"], name="education_checklistitem_unique_slug"
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
+
+    def raises_flag(self, answer: str) -> bool:
+        return self.required and answer != self.ok_answer
+
+
+class Module(Versioned):
+    slug = models.SlugField(unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"))
+    learning_objectives = models.TextField(
+        _("what you'll learn"), blank=True, help_text=_("One item per line.")
+    )
+    estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=15)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("module")
+        verbose_name_plural = _("modules")
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def objectives(self):
+        return [line.strip() for line in self.learning_objectives.splitlines() if line.strip()]
+
+    def content_payload(self):
+        return [self.title, self.summary, self.learning_objectives, self.estimated_minutes]
+
+
+class Pathway(Versioned):
+    slug = models.SlugField(unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    modules = models.ManyToManyField(Module, through="PathwayModule", related_name="pathways")
+    checklist = models.ForeignKey(
+        Checklist,
+        verbose_name=_("consent checklist"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pathways",
+    )
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("pathway")
+        verbose_name_plural = _("pathways")
+
+    def __str__(self):
+        return self.title
+
+    def content_payload(self):
+        return {
+            "title": self.title,
+            "description": self.description,
+            "modules": list(
+                self.pathway_modules.order_by("order").values_list("module__slug", flat=True)
+            ),
+            "checklist": self.checklist_id,
+        }
+
+
+class PathwayModule(models.Model):
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="pathway_modules")
+    module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="+")
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("stage")
+        verbose_name_plural = _("stages")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pathway", "module"], name="education_pathwaymodule_unique_module"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.order}. {self.module}"
+
+
+class Lesson(Versioned):
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons")
+    order = models.PositiveIntegerField(_("order"), default=0)
+    slug = models.SlugField(unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    evidence_label = models.CharField(
+        _("evidence label"), max_length=20, choices=EvidenceLabel.choices
+    )
+    therapy = models.ForeignKey(
+        Therapy,
+        verbose_name=_("therapy"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="lessons",
+    )
+    key_points = models.TextField(_("key points"), help_text=_("One point per line."))
+    body = models.TextField(
+        _("body"),
+        help_text=_(
+            "Markdown. Use “## ” for section headings. A lesson about a therapy needs "
+            "a “## What we don't know yet” section."
+        ),
+    )
+
+    class Meta:
+        ordering = ["module", "order", "pk"]
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
+        indexes = [
+            models.Index(
+                fields=["module", "status", "order"], name="education_lesson_module_order"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("education:lesson-detail", args=[self.module.slug, self.slug])
+
+    @property
+    def points(self):
+        return [line.strip() for line in self.key_points.splitlines() if line.strip()]
+
+    def content_payload(self):
+        return {
+            "title": self.title,
+            "label": self.evidence_label,
+            "therapy": self.therapy_id,
+            "key_points": self.key_points,
+            "body": self.body,
+            "sources": [[s.title, s.url] for s in self.sources.order_by("order", "pk")],
+        }
+
+
+class LessonSource(models.Model):
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="sources")
+    order = models.PositiveIntegerField(_("order"), default=0)
+    title = models.CharField(_("title"), max_length=300)
+    url = models.URLField(_("URL"), max_length=500)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self):
+        return self.title
+
+
+class Quiz(Versioned):
+    module = models.OneToOneField(Module, on_delete=models.CASCADE, related_name="quiz")
+    title = models.CharField(_("title"), max_length=200)
+    pass_mark = models.PositiveSmallIntegerField(
+        _("pass mark (percent)"), default=80, help_text=_("Percent of questions correct.")
+    )
+
+    class Meta:
+        verbose_name = _("quiz")
+        verbose_name_plural = _("quizzes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pass_mark__gte=1) & Q(pass_mark__lte=100),
+                name="education_quiz_pass_mark_percent",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def content_payload(self):
+        questions = self.questions.order_by("order", "pk").prefetch_related("choices")
+        return {
+            "title": self.title,
+            "pass_mark": self.pass_mark,
+            "questions": [
+                [
+                    q.kind,
+                    q.prompt,
+                    q.explanation,
+                    q.lesson_id,
+                    q.section,
+                    [[c.text, c.is_correct, c.feedback] for c in q.choices.all()],
+                ]
+                for q in questions
+            ],
+        }
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        SINGLE = "single", _("Single choice")
+        MULTIPLE = "multiple", _("Multiple choice")
+        TRUE_FALSE = "true_false", _("True or false")
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveIntegerField(_("order"), default=0)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    prompt = models.CharField(_("prompt"), max_length=400)
+    explanation = models.TextField(_("explanation"))
+    lesson = models.ForeignKey(
+        Lesson,
+        verbose_name=_("lesson that teaches it"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    section = models.SlugField(
+        _("section id"),
+        blank=True,
+        help_text=_("The id of the lesson heading that teaches it, e.g. what-we-dont-know-yet."),
+    )
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+
+    def __str__(self):
+        return self.prompt
+
+    @property
+    def allows_many(self):
+        return self.kind == self.Kind.MULTIPLE
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    order = models.PositiveIntegerField(_("order"), default=0)
+    text = models.CharField(_("text"), max_length=300)
+    is_correct = models.BooleanField(_("correct"), default=False)
+    feedback = models.CharField(_("feedback"), max_length=400)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("choice")
+        verbose_name_plural = _("choices")
+
+    def __str__(self):
+        return self.text

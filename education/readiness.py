@@ -1,0 +1,177 @@
+"""Readiness rules: plain data in, a Readiness out. No database access.
+
+A pathway is ready for the consent discussion when every module is completed
+(all its lessons read and its quiz passed), every required checklist item is
+answered with the answer that needs no discussion (or its flag was discussed
+with a clinician), and no flag is open. Stages unlock in order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.utils.translation import gettext as _
+
+
+class Status(StrEnum):
+    # The same values as education.models.ReadinessStatus.
+    NEEDS_DISCUSSION = "1_needs_discussion"
+    NOT_STARTED = "2_not_started"
+    IN_PROGRESS = "3_in_progress"
+    READY = "4_ready"
+
+
+class StageState(StrEnum):
+    LOCKED = "locked"
+    AVAILABLE = "available"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+
+
+@dataclass(frozen=True)
+class ModuleSpec:
+    id: int
+    title: str
+    lesson_ids: tuple[int, ...]
+    quiz_id: int | None = None
+    quiz_title: str = ""
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    id: int
+    text: str
+    required: bool
+    ok_answer: str
+
+
+@dataclass(frozen=True)
+class PathwaySpec:
+    modules: tuple[ModuleSpec, ...]
+    checklist_items: tuple[ItemSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class Progress:
+    lessons_read: frozenset[int] = frozenset()
+    quizzes_attempted: frozenset[int] = frozenset()
+    quizzes_passed: frozenset[int] = frozenset()
+    # item id -> "yes" / "no" / "not_sure"
+    checklist_answers: dict[int, str] = field(default_factory=dict)
+    open_flag_item_ids: frozenset[int] = frozenset()
+    discussed_flag_item_ids: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class Readiness:
+    status: Status
+    reasons: tuple[str, ...]
+    percent: int
+    stage_states: tuple[StageState, ...]
+    open_flags: int
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == Status.READY
+
+
+def module_is_complete(module: ModuleSpec, progress: Progress) -> bool:
+    lessons_done = all(lesson_id in progress.lessons_read for lesson_id in module.lesson_ids)
+    quiz_done = module.quiz_id is None or module.quiz_id in progress.quizzes_passed
+    return lessons_done and quiz_done
+
+
+def module_is_started(module: ModuleSpec, progress: Progress) -> bool:
+    return any(i in progress.lessons_read for i in module.lesson_ids) or (
+        module.quiz_id in progress.quizzes_attempted
+    )
+
+
+def stage_states(pathway: PathwaySpec, progress: Progress) -> tuple[StageState, ...]:
+    states = []
+    previous_complete = True
+    for module in pathway.modules:
+        if module_is_complete(module, progress):
+            state = StageState.COMPLETED if previous_complete else StageState.LOCKED
+        elif not previous_complete:
+            state = StageState.LOCKED
+        elif module_is_started(module, progress):
+            state = StageState.IN_PROGRESS
+        else:
+            state = StageState.AVAILABLE
+        # A later stage stays locked until every earlier one is completed.
+        previous_complete = previous_complete and state == StageState.COMPLETED
+        states.append(state)
+    return tuple(states)
+
+
+def item_is_satisfied(item: ItemSpec, progress: Progress) -> bool:
+    answer = progress.checklist_answers.get(item.id)
+    if answer is None:
+        return False
+    return answer == item.ok_answer or item.id in progress.discussed_flag_item_ids
+
+
+def evaluate(pathway: PathwaySpec, progress: Progress) -> Readiness:
+    states = stage_states(pathway, progress)
+    reasons: list[str] = []
+
+    for module, state in zip(pathway.modules, states, strict=True):
+        if state == StageState.COMPLETED:
+            continue
+        unread = sum(1 for i in module.lesson_ids if i not in progress.lessons_read)
+        if unread:
+            reasons.append(
+                _("%(count)s lesson(s) in “%(module)s” not yet read")
+                % {"count": unread, "module": module.title}
+            )
+        if module.quiz_id is not None and module.quiz_id not in progress.quizzes_passed:
+            reasons.append(
+                _("Quiz “%(quiz)s” not yet passed") % {"quiz": module.quiz_title or module.title}
+            )
+
+    required = [item for item in pathway.checklist_items if item.required]
+    unanswered = [i for i in required if i.id not in progress.checklist_answers]
+    if unanswered:
+        reasons.append(
+            _("%(count)s required checklist item(s) not yet answered") % {"count": len(unanswered)}
+        )
+    open_flags = len(progress.open_flag_item_ids)
+    if open_flags:
+        reasons.append(
+            _("%(count)s checklist answer(s) to talk over with your clinician")
+            % {"count": open_flags}
+        )
+
+    total_units = sum(len(m.lesson_ids) + (m.quiz_id is not None) for m in pathway.modules)
+    total_units += len(required)
+    done_units = sum(
+        sum(1 for i in m.lesson_ids if i in progress.lessons_read)
+        + (m.quiz_id is not None and m.quiz_id in progress.quizzes_passed)
+        for m in pathway.modules
+    )
+    done_units += sum(1 for i in required if item_is_satisfied(i, progress))
+    percent = 100 if total_units == 0 else round(100 * done_units / total_units)
+
+    started = bool(
+        progress.lessons_read or progress.quizzes_attempted or progress.checklist_answers
+    )
+    if open_flags:
+        status = Status.NEEDS_DISCUSSION
+    elif not reasons:
+        status = Status.READY
+    elif not started:
+        status = Status.NOT_STARTED
+    else:
+        status = Status.IN_PROGRESS
+    if status != Status.READY and percent == 100:
+        percent = 99
+
+    return Readiness(
+        status=status,
+        reasons=tuple(reasons),
+        percent=percent,
+        stage_states=states,
+        open_flags=open_flags,
+    )

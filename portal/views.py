@@ -1,0 +1,56 @@
+import logging
+import uuid
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template import loader
+from django.views.decorators.http import require_GET
+
+from .middleware import HealthCheckMiddleware
+
+logger = logging.getLogger("portal.errors")
+
+
+def home_url_for(user) -> str:
+    """Where a signed-in person starts."""
+    if user.is_superuser:
+        return "admin:index"
+    if user.is_clinic_staff:
+        return "clinic:dashboard"
+    return "education:home"
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect(home_url_for(request.user))
+    return render(request, "portal/landing.html")
+
+
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HealthCheckMiddleware.health()
+
+
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    """A generic page with an incident id the person can quote; no details."""
+    incident = uuid.uuid4().hex[:12]
+    logger.error("Server error, incident %s on %s %s", incident, request.method, request.path)
+    template = loader.get_template("500.html")
+    return HttpResponse(template.render({"incident": incident}), status=500)
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "403_csrf.html", status=403)
