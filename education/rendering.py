@@ -127,8 +127,18 @@ def render_lesson(text: str, glossary: Iterable[tuple[str, str]] = ()) -> Render
     return RenderedLesson(html=mark_safe(body), terms=tuple(uses))  # noqa: S308
 
 
-def plain_text(text: str) -> str:
-    """The words of a Markdown text, for reading-grade checks."""
-    raw = markdown.markdown(text or "", output_format="html")
-    stripped = _TAG.sub(" ", nh3.clean(raw, tags=set()))
-    return re.sub(r"\s+", " ", html.unescape(stripped)).strip()
+_BLOCK = re.compile(r"<(p|li|h[1-6]|blockquote|td|th)\b[^>]*>(.*?)</\1>", re.S)
+
+
+def block_texts(text: str) -> list[str]:
+    """The plain text of each paragraph, list item and heading of a Markdown
+    text, for reading-level checks."""
+    raw = sanitize(markdown.markdown(text or "", output_format="html"))
+    blocks = []
+    for _tag, inner in _BLOCK.findall(raw):
+        if re.search(r"<(p|li|ul|ol)\b", inner):
+            continue  # a container: its children are listed on their own
+        plain = re.sub(r"\s+", " ", html.unescape(_TAG.sub(" ", inner))).strip()
+        if plain:
+            blocks.append(plain)
+    return blocks

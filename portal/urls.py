@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("learn/", include("education.urls.patient")),
     path("clinic/", include("education.urls.clinician")),
+    path("preview/", include("education.urls.preview")),
     path("admin/", admin.site.urls),
 ]
 

@@ -400,3 +400,19 @@ class Choice(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class CurriculumFile(models.Model):
+    """Which shipped curriculum file was last loaded, by content hash, so that
+    reloading an unchanged file leaves admin edits alone."""
+
+    name = models.CharField(max_length=200, unique=True)
+    sha256 = models.CharField(max_length=64)
+    loaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("curriculum file")
+        verbose_name_plural = _("curriculum files")
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,273 @@
+"""Load the shipped curriculum (YAML files in this folder) into the database.
+
+Idempotent: content is matched by slug (questions and choices by position),
+updated in place, and published through ``content_publish``, so a version
+goes up only when what patients see changed. A file that has not changed
+since it was last loaded is skipped, so edits made in the admin survive
+``make run``; pass ``force=True`` to apply every file again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from django.db import transaction
+
+from education import services
+from education.models import (
+    Checklist,
+    ChecklistItem,
+    Choice,
+    CurriculumFile,
+    GlossaryTerm,
+    Lesson,
+    LessonSource,
+    Module,
+    Pathway,
+    PathwayModule,
+    Question,
+    Quiz,
+    Therapy,
+)
+
+CURRICULUM_DIR = Path(__file__).resolve().parent
+
+
+class CurriculumError(Exception):
+    pass
+
+
+@dataclass
+class LoadReport:
+    files_loaded: list[str] = field(default_factory=list)
+    files_skipped: list[str] = field(default_factory=list)
+    versions_bumped: list[str] = field(default_factory=list)
+
+
+def _set_fields(obj, values: dict) -> bool:
+    changed = False
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed = True
+    return changed
+
+
+def _upsert(model, lookup: dict, values: dict):
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        return model.objects.create(**lookup, **values)
+    if _set_fields(obj, values):
+        obj.save()
+    return obj
+
+
+def _sync_children(existing: list, wanted: list[dict], create) -> list:
+    """Update children by position, create the missing ones, delete extras."""
+    kept = []
+    for index, values in enumerate(wanted):
+        if index < len(existing):
+            child = existing[index]
+            if _set_fields(child, values):
+                child.save()
+        else:
+            child = create(values)
+        kept.append(child)
+    for extra in existing[len(wanted) :]:
+        extra.delete()
+    return kept
+
+
+def _publish(obj, report: LoadReport):
+    if services.content_publish(obj=obj):
+        report.versions_bumped.append(f"{obj._meta.model_name}:{getattr(obj, 'slug', obj.pk)}")
+
+
+def _load_reference_data(data: dict) -> None:
+    for row in data.get("therapies", []):
+        _upsert(
+            Therapy,
+            {"slug": row["slug"]},
+            {
+                "name": row["name"],
+                "regulatory_status": row["regulatory_status"],
+                "summary": row.get("summary", ""),
+            },
+        )
+    for row in data.get("glossary", []):
+        _upsert(GlossaryTerm, {"term": row["term"]}, {"definition": row["definition"].strip()})
+
+
+def _load_pathway(data: dict, report: LoadReport) -> None:
+    spec = data.get("checklist")
+    checklist = None
+    if spec:
+        checklist = _upsert(
+            Checklist,
+            {"slug": spec["slug"]},
+            {"title": spec["title"], "intro": spec.get("intro", "").strip()},
+        )
+        for order, item in enumerate(spec["items"]):
+            _upsert(
+                ChecklistItem,
+                {"checklist": checklist, "slug": item["slug"]},
+                {
+                    "order": order,
+                    "kind": item["kind"],
+                    "text": item["text"].strip(),
+                    "help_text": item.get("help", "").strip(),
+                    "required": bool(item.get("required", True)),
+                    "ok_answer": str(item.get("ok_answer", "yes")),
+                },
+            )
+        _publish(checklist, report)
+
+    spec = data["pathway"]
+    pathway = _upsert(
+        Pathway,
+        {"slug": spec["slug"]},
+        {
+            "title": spec["title"],
+            "description": spec.get("description", "").strip(),
+            "checklist": checklist,
+        },
+    )
+    for order, slug in enumerate(spec["modules"]):
+        module = Module.objects.filter(slug=slug).first()
+        if module is None:
+            raise CurriculumError(f"Pathway {pathway.slug} names an unknown module {slug!r}.")
+        _upsert(PathwayModule, {"pathway": pathway, "module": module}, {"order": order})
+    PathwayModule.objects.filter(pathway=pathway).exclude(module__slug__in=spec["modules"]).delete()
+    _publish(pathway, report)
+
+
+def _load_module_file(data: dict, report: LoadReport) -> None:
+    module = _upsert(
+        Module,
+        {"slug": data["slug"]},
+        {
+            "title": data["title"],
+            "summary": data["summary"].strip(),
+            "learning_objectives": "\n".join(data.get("learning_objectives", [])),
+            "estimated_minutes": int(data.get("estimated_minutes", 15)),
+        },
+    )
+    therapies = {t.slug: t for t in Therapy.objects.all()}
+    lessons = {}
+    for order, row in enumerate(data["lessons"]):
+        therapy_slug = row.get("therapy")
+        if therapy_slug and therapy_slug not in therapies:
+            raise CurriculumError(
+                f"Lesson {row['slug']} names an unknown therapy {therapy_slug!r}."
+            )
+        lesson = _upsert(
+            Lesson,
+            {"slug": row["slug"]},
+            {
+                "module": module,
+                "order": order,
+                "title": row["title"],
+                "evidence_label": row["evidence_label"],
+                "therapy": therapies.get(therapy_slug) if therapy_slug else None,
+                "key_points": "\n".join(row.get("key_points", [])),
+                "body": row["body"].strip(),
+            },
+        )
+        _sync_children(
+            list(lesson.sources.order_by("order", "pk")),
+            [
+                {"order": i, "title": s["title"], "url": s["url"]}
+                for i, s in enumerate(row.get("sources", []))
+            ],
+            lambda values, lesson=lesson: LessonSource.objects.create(lesson=lesson, **values),
+        )
+        _publish(lesson, report)
+        lessons[lesson.slug] = lesson
+
+    spec = data.get("quiz")
+    if spec:
+        quiz = _upsert(
+            Quiz,
+            {"module": module},
+            {"title": spec["title"], "pass_mark": int(spec.get("pass_mark", 80))},
+        )
+        wanted = []
+        for order, row in enumerate(spec["questions"]):
+            lesson = lessons.get(row.get("lesson")) if row.get("lesson") else None
+            if row.get("lesson") and lesson is None:
+                raise CurriculumError(f"A question names an unknown lesson {row['lesson']!r}.")
+            wanted.append(
+                {
+                    "order": order,
+                    "kind": row["kind"],
+                    "prompt": row["prompt"].strip(),
+                    "explanation": row["explanation"].strip(),
+                    "lesson": lesson,
+                    "section": row.get("section") or "",
+                }
+            )
+        questions = _sync_children(
+            list(quiz.questions.order_by("order", "pk")),
+            wanted,
+            lambda values: Question.objects.create(quiz=quiz, **values),
+        )
+        for question, row in zip(questions, spec["questions"], strict=True):
+            _sync_children(
+                list(question.choices.order_by("order", "pk")),
+                [
+                    {
+                        "order": i,
+                        "text": str(c["text"]).strip(),
+                        "is_correct": bool(c["correct"]),
+                        "feedback": c["feedback"].strip(),
+                    }
+                    for i, c in enumerate(row["choices"])
+                ],
+                lambda values, question=question: Choice.objects.create(
+                    question=question, **values
+                ),
+            )
+        _publish(quiz, report)
+    _publish(module, report)
+
+
+def _changed(name: str, raw: bytes, force: bool) -> tuple[bool, str]:
+    digest = hashlib.sha256(raw).hexdigest()
+    record = CurriculumFile.objects.filter(name=name).first()
+    return force or record is None or record.sha256 != digest, digest
+
+
+def load_curriculum(*, directory: Path = CURRICULUM_DIR, force: bool = False) -> LoadReport:
+    """Therapies and glossary first (lessons point to therapies), then each
+    module file, then the pathway that lists the modules."""
+    report = LoadReport()
+    pathway_path = directory / "pathway.yaml"
+    module_paths = sorted((directory / "modules").glob("*.yaml"))
+    with transaction.atomic():
+        pathway_raw = pathway_path.read_bytes()
+        pathway_changed, pathway_digest = _changed("pathway.yaml", pathway_raw, force)
+        pathway_data = yaml.safe_load(pathway_raw.decode("utf-8"))
+        if pathway_changed:
+            _load_reference_data(pathway_data)
+        for path in module_paths:
+            name = path.relative_to(directory).as_posix()
+            raw = path.read_bytes()
+            changed, digest = _changed(name, raw, force)
+            if not changed:
+                report.files_skipped.append(name)
+                continue
+            _load_module_file(yaml.safe_load(raw.decode("utf-8")), report)
+            CurriculumFile.objects.update_or_create(name=name, defaults={"sha256": digest})
+            report.files_loaded.append(name)
+        if pathway_changed:
+            _load_pathway(pathway_data, report)
+            CurriculumFile.objects.update_or_create(
+                name="pathway.yaml", defaults={"sha256": pathway_digest}
+            )
+            report.files_loaded.append("pathway.yaml")
+        else:
+            report.files_skipped.append("pathway.yaml")
+    return report

@@ -1,0 +1,446 @@
+"""Demo data: two clinics, the demo logins and synthetic patients with varied
+progress, written in bulk so that tens of thousands take seconds."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Clinic, PatientProfile, User
+from accounts.otp import totp_device_create_demo
+
+from . import readiness
+from .models import (
+    AttemptAnswer,
+    ChecklistItem,
+    ChecklistResponse,
+    Enrollment,
+    LessonCompletion,
+    Pathway,
+    PatientQuestion,
+    QuizAttempt,
+    Status,
+)
+from .selectors import Outline, pathway_outline, quiz_questions
+
+DEMO_PASSWORD = "consultready-demo"  # noqa: S105 - documented demo password
+DEMO_TOTP_KEY = "JBSWY3DPEHPK3PXP"
+DEMO_DOMAIN = "demo.test"
+SYNTHETIC_PREFIX = "patient-"
+
+FIRST_NAMES = [
+    "Alex",
+    "Sam",
+    "Jordan",
+    "Maria",
+    "Wei",
+    "Aisha",
+    "Tom",
+    "Priya",
+    "Carlos",
+    "Emma",
+    "Noah",
+    "Fatima",
+    "Liam",
+    "Olivia",
+    "Yusuf",
+    "Grace",
+    "Daniel",
+    "Mei",
+    "Omar",
+    "Chloe",
+    "Ravi",
+    "Sofia",
+    "Ben",
+    "Hana",
+    "Luis",
+    "Zoe",
+    "Kwame",
+    "Ingrid",
+    "Mateo",
+    "Leila",
+]
+LAST_NAMES = [
+    "Smith",
+    "Chen",
+    "Garcia",
+    "Okafor",
+    "Patel",
+    "Nguyen",
+    "Kowalski",
+    "Haddad",
+    "Johnson",
+    "Silva",
+    "Tanaka",
+    "Brown",
+    "Murphy",
+    "Ali",
+    "Rossi",
+    "Larsen",
+    "Mensah",
+    "Dubois",
+    "Kim",
+    "Novak",
+    "Cohen",
+    "Ahmed",
+    "Walsh",
+    "Moreno",
+    "Fischer",
+]
+PATIENT_QUESTIONS = (
+    "How many sessions would I need, and what is the total cost?",
+    "Is this product part of an FDA-overseen trial?",
+    "What happens if I stop the treatment?",
+    "Can I keep using minoxidil at the same time?",
+    "Who do I call if I have a reaction?",
+)
+
+
+@dataclass
+class DemoAccounts:
+    clinic: Clinic
+    other_clinic: Clinic
+    users: dict[str, User]
+
+
+def _upsert_user(email, *, password_hash, **fields) -> User:
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User(email=email, password=password_hash, **fields)
+        user.save()
+        return user
+    changed = False
+    for name, value in fields.items():
+        if getattr(user, name) != value:
+            setattr(user, name, value)
+            changed = True
+    if changed:
+        user.save()
+    return user
+
+
+@transaction.atomic
+def demo_accounts_create() -> DemoAccounts:
+    clinic, _ = Clinic.objects.update_or_create(
+        slug="demo-hair-clinic",
+        defaults={
+            "name": "Demo Hair Clinic",
+            "timezone": "America/New_York",
+            "contact_phone": "(555) 010-2030",
+        },
+    )
+    other, _ = Clinic.objects.update_or_create(
+        slug="northside-hair-clinic",
+        defaults={
+            "name": "Northside Hair Clinic",
+            "timezone": "America/Chicago",
+            "contact_phone": "(555) 010-4050",
+        },
+    )
+    password_hash = make_password(DEMO_PASSWORD)
+    specs = {
+        "admin": {
+            "full_name": "Alice Admin",
+            "role": User.Role.CLINIC_ADMIN,
+            "clinic": clinic,
+            "is_staff": True,
+        },
+        "clinician": {
+            "full_name": "Dr Chris Clinician",
+            "role": User.Role.CLINICIAN,
+            "clinic": clinic,
+        },
+        "patient": {"full_name": "Pat Demo", "role": User.Role.PATIENT, "clinic": clinic},
+        "other-clinician": {
+            "full_name": "Dr Olu Other",
+            "role": User.Role.CLINICIAN,
+            "clinic": other,
+        },
+        "other-patient": {"full_name": "Oscar Other", "role": User.Role.PATIENT, "clinic": other},
+    }
+    users = {
+        key: _upsert_user(f"{key}@{DEMO_DOMAIN}", password_hash=password_hash, **fields)
+        for key, fields in specs.items()
+    }
+    editors = Group.objects.filter(name="Content editors").first()
+    if editors is not None:
+        users["admin"].groups.add(editors)
+    for key in ("admin", "clinician", "other-clinician"):
+        totp_device_create_demo(user=users[key], base32_key=DEMO_TOTP_KEY)
+    PatientProfile.objects.update_or_create(
+        user=users["patient"],
+        defaults={
+            "primary_clinician": users["clinician"],
+            "consultation_at": _at_hour(timezone.now() + timedelta(days=10), 10),
+        },
+    )
+    PatientProfile.objects.update_or_create(
+        user=users["other-patient"],
+        defaults={
+            "primary_clinician": users["other-clinician"],
+            "consultation_at": _at_hour(timezone.now() + timedelta(days=5), 14),
+        },
+    )
+    pathway = default_pathway()
+    if pathway is not None:
+        from .services import enrollment_create
+
+        for key, by in (("patient", "clinician"), ("other-patient", "other-clinician")):
+            enrollment_create(patient=users[key], pathway=pathway, enrolled_by=users[by])
+    return DemoAccounts(clinic=clinic, other_clinic=other, users=users)
+
+
+def default_pathway() -> Pathway | None:
+    return Pathway.objects.filter(status=Status.PUBLISHED).order_by("pk").first()
+
+
+def _at_hour(moment, hour):
+    return moment.replace(hour=hour, minute=0, second=0, microsecond=0)
+
+
+# --- Synthetic patients ----------------------------------------------------
+
+
+@dataclass
+class _QuizPlan:
+    quiz_id: int
+    version: int
+    pass_mark: int
+    # (question id, correct choice ids, a wrong choice id, texts by choice id)
+    questions: list[tuple[int, list[int], int, dict[int, str]]]
+
+
+def _quiz_plans(outline: Outline) -> dict[int, _QuizPlan]:
+    plans = {}
+    for stage in outline.stages:
+        if stage.quiz is None:
+            continue
+        rows = []
+        for question in quiz_questions(stage.quiz):
+            choices = list(question.choices.all())
+            correct = [c.pk for c in choices if c.is_correct]
+            wrong = next((c.pk for c in choices if not c.is_correct), correct[0])
+            rows.append((question.pk, correct, wrong, {c.pk: c.text for c in choices}))
+        plans[stage.module.pk] = _QuizPlan(
+            stage.quiz.pk, stage.quiz.version, stage.quiz.pass_mark, rows
+        )
+    return plans
+
+
+def synthetic_patients_create(
+    *, count: int, clinic: Clinic, clinicians: list[User], pathway: Pathway | None, seed: int = 7
+) -> int:
+    """Create patients ``patient-00001@demo.test`` … up to ``count`` (skipping
+    those that exist), each with a consultation date and varied progress."""
+    rng = random.Random(seed)
+    emails = [f"{SYNTHETIC_PREFIX}{i:05d}@{DEMO_DOMAIN}" for i in range(1, count + 1)]
+    existing = set(User.objects.filter(email__in=emails).values_list("email", flat=True))
+    todo = [e for e in emails if e not in existing]
+    if not todo:
+        return 0
+    now = timezone.now()
+    outline = pathway_outline(pathway) if pathway else None
+    spec = outline.spec() if outline else None
+    plans = _quiz_plans(outline) if outline else {}
+    items = outline.checklist_items if outline else []
+    checklist_version = pathway.checklist.version if pathway and pathway.checklist else 0
+
+    created = 0
+    for start in range(0, len(todo), 2000):
+        batch = todo[start : start + 2000]
+        with transaction.atomic():
+            users = User.objects.bulk_create(
+                [
+                    User(
+                        email=email,
+                        full_name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                        role=User.Role.PATIENT,
+                        clinic=clinic,
+                        password=make_password(None),
+                        date_joined=now - timedelta(days=rng.randint(1, 60)),
+                    )
+                    for email in batch
+                ]
+            )
+            if not users or users[0].pk is None:  # backends without RETURNING
+                users = list(User.objects.filter(email__in=batch))
+            profiles, enrollments = [], []
+            for user in users:
+                consult = _at_hour(
+                    now + timedelta(days=rng.randint(-3, 45)), rng.choice([9, 10, 11, 14, 15, 16])
+                )
+                primary = rng.choice(clinicians) if clinicians else None
+                profiles.append(
+                    PatientProfile(user=user, primary_clinician=primary, consultation_at=consult)
+                )
+                if pathway is not None:
+                    enrollments.append(
+                        Enrollment(
+                            patient=user,
+                            pathway=pathway,
+                            clinic=clinic,
+                            enrolled_by=primary,
+                            enrolled_at=user.date_joined,
+                            consultation_at=consult,
+                        )
+                    )
+            PatientProfile.objects.bulk_create(profiles)
+            if enrollments:
+                _progress_create(rng, enrollments, outline, spec, plans, items, checklist_version)
+            created += len(users)
+    return created
+
+
+def _progress_create(rng, enrollments, outline, spec, plans, items, checklist_version):
+    """Varied progress: some not started, some mid-way with wrong first
+    answers, some with flags, some ready. The snapshot is computed before the
+    (unsaved) enrollments are inserted, so no second pass is needed."""
+    completions, attempts, answer_rows, responses, questions = [], [], [], [], []
+    for enrollment in enrollments:
+        profile = rng.choices(
+            ["not_started", "midway", "flagged", "ready"], weights=[20, 40, 15, 25]
+        )[0]
+        n_stages = len(outline.stages)
+        if profile == "not_started":
+            stages_done = 0
+        elif profile == "midway":
+            stages_done = rng.randint(0, max(0, n_stages - 1))
+        else:
+            stages_done = n_stages
+        last = enrollment.enrolled_at
+        read, passed, tried, first_scores = set(), set(), set(), []
+        for index, stage in enumerate(outline.stages):
+            if index > stages_done or (index == stages_done and profile == "not_started"):
+                break
+            partial = index == stages_done
+            lessons = (
+                stage.lessons[: rng.randint(1, len(stage.lessons))] if partial else stage.lessons
+            )
+            for lesson in lessons:
+                last = last + timedelta(minutes=rng.randint(5, 600))
+                completions.append(
+                    LessonCompletion(
+                        patient_id=enrollment.patient_id,
+                        lesson=lesson,
+                        lesson_version=lesson.version,
+                        completed_at=last,
+                    )
+                )
+                read.add(lesson.pk)
+            plan = plans.get(stage.module.pk)
+            if partial or plan is None:
+                continue
+            # First attempt: often one or two misconceptions; then a pass.
+            wrong_first = rng.choice([0, 0, 1, 2, 3])
+            number = 1
+            for wrong in [wrong_first, 0] if wrong_first else [0]:
+                last = last + timedelta(minutes=rng.randint(2, 60))
+                wrong_ids = set(
+                    rng.sample(range(len(plan.questions)), min(wrong, len(plan.questions)))
+                )
+                score = round(100 * (len(plan.questions) - len(wrong_ids)) / len(plan.questions))
+                attempt = QuizAttempt(
+                    enrollment=enrollment,
+                    quiz_id=plan.quiz_id,
+                    quiz_version=plan.version,
+                    number=number,
+                    score=score,
+                    passed=score >= plan.pass_mark,
+                    submitted_at=last,
+                    submission_key=uuid.uuid4(),
+                )
+                attempts.append(attempt)
+                if number == 1:
+                    first_scores.append(score)
+                for q_index, (question_id, correct, wrong_choice, texts) in enumerate(
+                    plan.questions
+                ):
+                    picked = [wrong_choice] if q_index in wrong_ids else correct
+                    answer_rows.append(
+                        (
+                            attempt,
+                            question_id,
+                            picked,
+                            " · ".join(texts[c] for c in picked),
+                            q_index not in wrong_ids,
+                        )
+                    )
+                tried.add(plan.quiz_id)
+                if attempt.passed:
+                    passed.add(plan.quiz_id)
+                    break
+                number += 1
+        answers, open_flags = {}, set()
+        if profile in {"flagged", "ready"} or (profile == "midway" and rng.random() < 0.4):
+            flag_item = (
+                rng.choice([i for i in items if i.required]) if profile == "flagged" else None
+            )
+            for item in items:
+                answer = item.ok_answer
+                if item is flag_item:
+                    answer = ChecklistItem.Answer.NOT_SURE
+                status = (
+                    ChecklistResponse.FlagStatus.OPEN
+                    if item.raises_flag(answer)
+                    else ChecklistResponse.FlagStatus.NONE
+                )
+                if status == ChecklistResponse.FlagStatus.OPEN:
+                    open_flags.add(item.pk)
+                answers[item.pk] = answer
+                responses.append(
+                    ChecklistResponse(
+                        enrollment=enrollment,
+                        item=item,
+                        checklist_version=checklist_version,
+                        answer=answer,
+                        answered_at=last,
+                        flag_status=status,
+                    )
+                )
+        if profile != "not_started" and rng.random() < 0.5:
+            questions.append(
+                PatientQuestion(
+                    enrollment=enrollment, text=rng.choice(PATIENT_QUESTIONS), created_at=last
+                )
+            )
+        progress = readiness.Progress(
+            lessons_read=frozenset(read),
+            quizzes_attempted=frozenset(tried),
+            quizzes_passed=frozenset(passed),
+            checklist_answers=answers,
+            open_flag_item_ids=frozenset(open_flags),
+        )
+        result = readiness.evaluate(spec, progress)
+        enrollment.readiness_status = result.status.value
+        enrollment.progress_percent = result.percent
+        enrollment.open_flags = result.open_flags
+        enrollment.first_attempt_score = (
+            round(sum(first_scores) / len(first_scores)) if first_scores else None
+        )
+        enrollment.last_activity_at = last if profile != "not_started" else None
+
+    Enrollment.objects.bulk_create(enrollments, batch_size=2000)
+    LessonCompletion.objects.bulk_create(completions, batch_size=2000)
+    QuizAttempt.objects.bulk_create(attempts, batch_size=2000)
+    AttemptAnswer.objects.bulk_create(
+        [
+            AttemptAnswer(
+                attempt=attempt,
+                question_id=question_id,
+                choice_ids=picked,
+                answer_text=text,
+                is_correct=ok,
+            )
+            for attempt, question_id, picked, text, ok in answer_rows
+        ],
+        batch_size=2000,
+    )
+    ChecklistResponse.objects.bulk_create(responses, batch_size=2000)
+    PatientQuestion.objects.bulk_create(questions, batch_size=2000)

@@ -1,0 +1,52 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.models import User
+from education import demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo clinics and logins, and optionally N synthetic patients with "
+        "varied progress. Safe to run again."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--patients", type=int, default=0, help="How many synthetic patients to have."
+        )
+        parser.add_argument(
+            "--force", action="store_true", help="Run even with debug off (never in production)."
+        )
+
+    def handle(self, *args, patients=0, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "seed_demo creates accounts with a published password and a known "
+                "authenticator key. It runs only with DJANGO_DEBUG=1, or with --force."
+            )
+        if patients < 0:
+            raise CommandError("--patients must be 0 or more.")
+        accounts = demo.demo_accounts_create()
+        pathway = demo.default_pathway()
+        if pathway is None:
+            self.stdout.write("No published pathway yet: run load_curriculum for progress data.")
+        clinicians = list(
+            User.objects.filter(clinic=accounts.clinic, role=User.Role.CLINICIAN)
+        ) or [accounts.users["clinician"]]
+        created = demo.synthetic_patients_create(
+            count=patients, clinic=accounts.clinic, clinicians=clinicians, pathway=pathway
+        )
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready ({created} new synthetic patient(s)).")
+        )
+        self.stdout.write(
+            "\nDemo logins (password: consultready-demo)\n"
+            "  patient@demo.test          patient, Demo Hair Clinic   -> /learn/\n"
+            "  clinician@demo.test        clinician, Demo Hair Clinic -> /clinic/\n"
+            "  admin@demo.test            clinic admin + content editor -> /clinic/, /admin/\n"
+            "  other-clinician@demo.test  clinician, Northside Hair Clinic\n"
+            "  other-patient@demo.test    patient, Northside Hair Clinic\n"
+            f"Staff second factor: authenticator key {demo.DEMO_TOTP_KEY} "
+            "(add it to any authenticator app).\n"
+        )

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib.admin import AdminSite
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
+
+
+class PortalAdminSite(AdminSite):
+    """The admin, shown only to staff who passed the second factor. Sign-in
+    goes through the site's own login and verification pages."""
+
+    def has_permission(self, request):
+        user = request.user
+        if not (user.is_active and user.is_staff):
+            return False
+        return not settings.STAFF_REQUIRE_OTP or user.is_verified()
+
+    def login(self, request, extra_context=None):
+        user = request.user
+        next_url = request.GET.get("next") or request.get_full_path()
+        if user.is_authenticated and user.is_staff and not user.is_verified():
+            return redirect("accounts:otp-verify")
+        return redirect_to_login(next_url)
