@@ -1,0 +1,171 @@
+from datetime import timedelta
+
+import pytest
+from django.core import mail, signing
+from django.utils import timezone
+
+from accounts.models import Invitation, User
+from accounts.services import (
+    AccountsError,
+    invitation_accept,
+    invitation_create,
+    invitation_token,
+    invitation_url,
+)
+from education.models import AuditEvent, Enrollment
+
+NEW_PASSWORD = "a long and memorable passphrase"
+
+
+def _invite(inviter, **overrides):
+    values = {"email": "New.Person@Example.test", "full_name": "New Person"}
+    values.update(overrides)
+    return invitation_create(inviter=inviter, **values)
+
+
+def test_clinician_invites_a_patient_who_gets_an_email_with_the_link(
+    clinician, pathway, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = _invite(clinician, pathway=pathway)
+    assert invitation.clinic == clinician.clinic
+    assert invitation.email == "new.person@example.test"
+    assert invitation.expires_at - invitation.created_at == timedelta(days=7)
+    assert len(mail.outbox) == 1
+    assert invitation_url(invitation) in mail.outbox[0].body
+    assert AuditEvent.objects.filter(action="accounts.invitation.sent", actor=clinician).exists()
+
+
+def test_invitation_page_shows_the_link_to_the_inviter(clinician_client, clinician, pathway):
+    response = clinician_client.post(
+        "/accounts/invitations/new/",
+        {
+            "full_name": "Ana Lee",
+            "email": "ana@example.test",
+            "role": "patient",
+            "pathway": pathway.pk,
+        },
+    )
+    assert response.status_code == 200
+    invitation = Invitation.objects.get(email="ana@example.test")
+    assert invitation_url(invitation) in response.content.decode()
+
+
+def test_accepting_sets_the_password_signs_in_and_enrols(client, clinician, pathway):
+    invitation = _invite(clinician, pathway=pathway, primary_clinician=clinician)
+    url = invitation_url(invitation)
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert response.status_code == 302
+    user = User.objects.get(email="new.person@example.test")
+    assert user.role == User.Role.PATIENT
+    assert user.clinic == clinician.clinic
+    assert user.check_password(NEW_PASSWORD)
+    assert user.patient_profile.primary_clinician == clinician
+    assert Enrollment.objects.filter(patient=user, pathway=pathway).exists()
+    assert client.get("/").status_code == 302  # signed in: sent home
+    invitation.refresh_from_db()
+    assert invitation.accepted_user == user
+
+
+def test_a_short_password_is_refused_with_a_message(client, clinician):
+    url = invitation_url(_invite(clinician))
+    response = client.post(url, {"password1": "short", "password2": "short"})
+    assert response.status_code == 200
+    assert b"too short" in response.content
+    assert not User.objects.filter(email="new.person@example.test").exists()
+
+
+def test_a_used_invitation_cannot_be_used_again(client, clinician):
+    invitation = _invite(clinician)
+    invitation_accept(token=invitation_token(invitation), password=NEW_PASSWORD)
+    response = client.get(invitation_url(invitation))
+    assert response.status_code == 400
+    assert b"already been used" in response.content
+    with pytest.raises(AccountsError):
+        invitation_accept(token=invitation_token(invitation), password=NEW_PASSWORD)
+
+
+def test_an_expired_invitation_gets_a_clear_page(client, clinician):
+    invitation = _invite(clinician)
+    Invitation.objects.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    response = client.get(invitation_url(invitation))
+    assert response.status_code == 400
+    assert b"expired" in response.content
+
+
+def test_a_link_older_than_seven_days_is_expired_by_its_signature(client, clinician, settings):
+    invitation = _invite(clinician)
+    settings.INVITATION_MAX_AGE = timedelta(seconds=-1)
+    response = client.get(invitation_url(invitation))
+    assert response.status_code == 400
+    assert b"expired" in response.content
+
+
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda token: token[:-2] + ("aa" if not token.endswith("aa") else "bb"),
+        lambda token: "not-a-token",
+        lambda token: signing.dumps({"i": 1, "n": "guess"}, salt="wrong-salt"),
+    ],
+    ids=["changed-signature", "garbage", "wrong-salt"],
+)
+def test_a_tampered_link_gets_a_clear_page_not_an_error(client, clinician, mangle):
+    invitation = _invite(clinician)
+    response = client.get(f"/accounts/invitation/{mangle(invitation_token(invitation))}/")
+    assert response.status_code == 400
+    assert b"not valid" in response.content
+
+
+def test_a_forged_token_with_a_guessed_nonce_is_refused(client, clinician):
+    invitation = _invite(clinician)
+    token = signing.dumps({"i": invitation.pk, "n": "guess"}, salt="accounts.invitation")
+    assert client.get(f"/accounts/invitation/{token}/").status_code == 400
+
+
+def test_clinician_cannot_invite_into_another_clinic(clinician_client, clinician, other_clinic):
+    response = clinician_client.post(
+        "/accounts/invitations/new/",
+        {
+            "full_name": "Sneaky",
+            "email": "sneaky@example.test",
+            "role": "patient",
+            "clinic": other_clinic.pk,
+        },
+    )
+    assert response.status_code == 200
+    invitation = Invitation.objects.get(email="sneaky@example.test")
+    assert invitation.clinic_id == clinician.clinic_id
+
+
+def test_clinician_cannot_pick_another_clinics_clinician(clinician, other_clinic_clinician):
+    with pytest.raises(AccountsError):
+        _invite(clinician, primary_clinician=other_clinic_clinician)
+
+
+def test_clinician_cannot_invite_staff(clinician_client):
+    response = clinician_client.post(
+        "/accounts/invitations/new/",
+        {"full_name": "Dr New", "email": "drnew@example.test", "role": "clinician"},
+    )
+    assert response.status_code == 200
+    assert not Invitation.objects.filter(email="drnew@example.test").exists()
+
+
+def test_clinic_admin_invites_a_clinician(clinic_admin):
+    invitation = _invite(clinic_admin, role=User.Role.CLINICIAN)
+    user = invitation_accept(token=invitation_token(invitation), password=NEW_PASSWORD)
+    assert user.role == User.Role.CLINICIAN
+    assert user.clinic == clinic_admin.clinic
+
+
+def test_inviting_an_existing_address_is_refused(clinician, patient):
+    with pytest.raises(AccountsError):
+        _invite(clinician, email=patient.email.upper())
+
+
+def test_patients_cannot_open_the_invitation_form(patient_client):
+    assert patient_client.get("/accounts/invitations/new/").status_code == 403
