@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.admin import AdminSite
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 
 
@@ -17,6 +18,10 @@ class PortalAdminSite(AdminSite):
     def login(self, request, extra_context=None):
         user = request.user
         next_url = request.GET.get("next") or request.get_full_path()
-        if user.is_authenticated and user.is_staff and not user.is_verified():
-            return redirect("accounts:otp-verify")
+        if user.is_authenticated:
+            if not (user.is_active and user.is_staff):
+                raise PermissionDenied  # signed in, but never allowed here
+            if not self.has_permission(request):
+                return redirect("accounts:otp-verify")
+            return redirect(next_url if next_url.startswith("/admin/") else "admin:index")
         return redirect_to_login(next_url)

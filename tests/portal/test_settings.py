@@ -50,6 +50,6 @@ def test_database_url_selects_postgres_with_pool_and_health_checks():
 def test_database_url_selects_sqlite_file():
     from portal.settings import database_from_url
 
-    db = database_from_url("sqlite:////tmp/consultready-test.sqlite3")
+    db = database_from_url("sqlite:////srv/data/consultready.sqlite3")
     assert db["ENGINE"] == "django.db.backends.sqlite3"
-    assert str(db["NAME"]) == "/tmp/consultready-test.sqlite3"
+    assert str(db["NAME"]) == "/srv/data/consultready.sqlite3"
