@@ -65,5 +65,6 @@ urlpatterns = [
     path("invitation/<str:token>/", views.invitation_accept_view, name="invitation-accept"),
     path("invitations/new/", views.invitation_create_view, name="invitation-create"),
     path("verify/", views.otp_verify_view, name="otp-verify"),
+    path("locked/", views.locked_out_page, name="locked-out"),
     path("two-factor/setup/", views.otp_setup_view, name="otp-setup"),
 ]

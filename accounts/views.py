@@ -4,9 +4,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import HttpResponseClientRedirect
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 
@@ -21,6 +23,19 @@ from .services import (
     invitation_get_from_token,
     invitation_url,
 )
+
+
+def locked_out(request: HttpRequest, credentials=None, *args, **kwargs) -> HttpResponse:
+    """What django-axes shows after too many failed sign-ins (429). An htmx
+    request is sent to the same page as a whole, not a swapped fragment."""
+    if getattr(request, "htmx", False):
+        return HttpResponseClientRedirect(reverse("accounts:locked-out"))
+    return render(request, "accounts/locked_out.html", status=429)
+
+
+@require_GET
+def locked_out_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/locked_out.html", status=429)
 
 
 @never_cache

@@ -2,13 +2,7 @@
 keys or patient free text in ``detail``: ids, counts and choices only."""
 
 from education.models import AuditEvent
-
-
-def client_ip(request) -> str | None:
-    if request is None:
-        return None
-    # axes resolves the client address from the trusted proxy count.
-    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR")
+from portal.net import client_ip
 
 
 def audit_record(
@@ -31,6 +25,6 @@ def audit_record(
         actor=actor,
         clinic_id=clinic_id,
         patient=patient,
-        ip_address=client_ip(request),
+        ip_address=client_ip(request) if request is not None else None,
         detail=detail or {},
     )
