@@ -13,7 +13,7 @@ def test_check_deploy_passes_with_production_settings():
     env.update(
         {
             "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": "a-production-like-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+            "DJANGO_SECRET_KEY": "production-like-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
             "DJANGO_ALLOWED_HOSTS": "portal.example.org",
             "SMTP_HOST": "smtp.example.org",
         }
@@ -51,7 +51,10 @@ def test_session_and_csrf_cookies_are_host_only_secure_httponly_samesite(client,
 
 def test_proxy_ssl_header_is_off_by_default_and_on_when_asked():
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    script = "from django.conf import settings; print(getattr(settings, 'SECURE_PROXY_SSL_HEADER', None))"
+    script = (
+        "from django.conf import settings; "
+        "print(getattr(settings, 'SECURE_PROXY_SSL_HEADER', None))"
+    )
     base = {**env, "DJANGO_DEBUG": "1", "DJANGO_SETTINGS_MODULE": "portal.settings"}
     off = subprocess.run(  # noqa: S603
         [sys.executable, "-c", "import django; django.setup(); " + script],
