@@ -6,4 +6,17 @@ app_name = "clinic"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("export.csv", views.export_csv, name="export-csv"),
+    path("patients/<int:patient_id>/", views.patient_detail, name="patient-detail"),
+    path(
+        "patients/<int:patient_id>/consultation/",
+        views.consultation_update,
+        name="consultation-update",
+    ),
+    path(
+        "patients/<int:patient_id>/flags/<int:response_id>/discussed/",
+        views.flag_discussed,
+        name="flag-discussed",
+    ),
+    path("patients/<int:patient_id>/reviews/", views.review_create, name="review-create"),
 ]

@@ -1,8 +1,220 @@
-from django.http import HttpResponse
+"""The clinician workspace (/clinic/): dashboard, patient brief, its actions, CSV export.
+
+Every view is for clinic staff; a patient of another clinic is a 404 everywhere.
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from accounts.permissions import clinic_staff_required
+from education import selectors, services
+from education.audit import audit_record
+from education.exports import enrollments_csv
+from education.forms.clinician import (
+    ConsultationForm,
+    DashboardFilterForm,
+    FlagDiscussedForm,
+    ReviewForm,
+)
+from education.models import ChecklistResponse, Enrollment
+
+DASHBOARD_TEMPLATE = "education/clinician/dashboard.html"
+BRIEF_TEMPLATE = "education/clinician/patient_detail.html"
+COLUMNS = (
+    ("name", gettext_lazy("Patient")),
+    ("consultation", gettext_lazy("Consultation")),
+    ("progress", gettext_lazy("Progress")),
+    ("activity", gettext_lazy("Last activity")),
+)
+
+
+def _wants_fragment(request: HttpRequest) -> bool:
+    htmx = request.htmx
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+
+
+def _sort_columns(current: str) -> dict:
+    """Per sortable column: the sort its header link asks for and its aria-sort."""
+    columns = {}
+    for key, label in COLUMNS:
+        if current == key:
+            columns[key] = {"label": label, "next": f"-{key}", "aria_sort": "ascending"}
+        elif current == f"-{key}":
+            columns[key] = {"label": label, "next": key, "aria_sort": "descending"}
+        else:
+            columns[key] = {"label": label, "next": key, "aria_sort": ""}
+    return columns
 
 
 @clinic_staff_required
-def dashboard(request):
-    return HttpResponse("clinic")
+@require_GET
+@vary_on_headers("HX-Request")
+def dashboard(request: HttpRequest) -> HttpResponse:
+    form = DashboardFilterForm(request.GET)
+    filters = form.filters()
+    rows = selectors.enrollment_list_for_staff(request.user, filters=filters)
+    page = Paginator(rows, selectors.DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "filters": filters,
+        "page_obj": page,
+        "columns": _sort_columns(filters.sort),
+    }
+    template = DASHBOARD_TEMPLATE
+    if _wants_fragment(request):
+        template += "#patient-table"
+    return render(request, template, context)
+
+
+@clinic_staff_required
+@require_GET
+def export_csv(request: HttpRequest) -> StreamingHttpResponse:
+    filters = DashboardFilterForm(request.GET).filters()
+    rows = selectors.enrollment_list_for_staff(request.user, filters=filters)
+    audit_record(
+        action="education.export.downloaded",
+        actor=request.user,
+        request=request,
+        detail=filters.audit_detail(),
+    )
+    response = StreamingHttpResponse(
+        enrollments_csv(rows, tz=request.user.clinic.tzinfo),
+        content_type="text/csv; charset=utf-8",
+    )
+    stamp = timezone.localtime(timezone.now(), request.user.clinic.tzinfo)
+    response["Content-Disposition"] = (
+        f'attachment; filename="consultready-patients-{stamp:%Y-%m-%d}.csv"'
+    )
+    return response
+
+
+# --- Patient brief ----------------------------------------------------------
+
+
+def _brief_url(enrollment: Enrollment) -> str:
+    return reverse("clinic:patient-detail", args=[enrollment.patient_id])
+
+
+def _render_brief(
+    request: HttpRequest,
+    enrollment: Enrollment,
+    *,
+    consultation_form: ConsultationForm | None = None,
+    review_form: ReviewForm | None = None,
+    flag_form: FlagDiscussedForm | None = None,
+    flag_response_id: int | None = None,
+) -> HttpResponse:
+    brief = selectors.patient_brief(enrollment)
+    checklist_rows = []
+    for row in brief.checklist:
+        form = None
+        if row.flag_open:
+            pk = row.response.pk
+            form = flag_form if pk == flag_response_id else None
+            form = form or FlagDiscussedForm(auto_id=f"flag-{pk}-%s")
+        checklist_rows.append((row, form))
+    context = {
+        "brief": brief,
+        "enrollment": enrollment,
+        "patient": enrollment.patient,
+        "profile": getattr(enrollment.patient, "patient_profile", None),
+        "consultation_form": consultation_form
+        or ConsultationForm(initial={"consultation_at": enrollment.consultation_at}),
+        "review_form": review_form or ReviewForm(),
+        "checklist_rows": checklist_rows,
+    }
+    return render(request, BRIEF_TEMPLATE, context)
+
+
+@clinic_staff_required
+@require_GET
+def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
+    enrollment = selectors.enrollment_get_for_staff(request.user, patient_id)
+    audit_record(
+        action="education.brief.viewed",
+        actor=request.user,
+        patient=enrollment.patient,
+        request=request,
+        detail={"enrollment": enrollment.pk},
+    )
+    return _render_brief(request, enrollment)
+
+
+@clinic_staff_required
+@require_POST
+def consultation_update(request: HttpRequest, patient_id: int) -> HttpResponse:
+    enrollment = selectors.enrollment_get_for_staff(request.user, patient_id)
+    form = ConsultationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.consultation_set(
+                staff=request.user,
+                enrollment=enrollment,
+                consultation_at=form.cleaned_data["consultation_at"],
+                request=request,
+            )
+        except services.EducationError as error:
+            form.add_error(None, str(error))
+        else:
+            if form.cleaned_data["consultation_at"]:
+                messages.success(request, _("The consultation date is saved."))
+            else:
+                messages.success(request, _("The consultation date is cleared."))
+            return redirect(_brief_url(enrollment))
+    return _render_brief(request, enrollment, consultation_form=form)
+
+
+@clinic_staff_required
+@require_POST
+def flag_discussed(request: HttpRequest, patient_id: int, response_id: int) -> HttpResponse:
+    enrollment = selectors.enrollment_get_for_staff(request.user, patient_id)
+    response = get_object_or_404(ChecklistResponse, pk=response_id, enrollment=enrollment)
+    form = FlagDiscussedForm(request.POST, auto_id=f"flag-{response.pk}-%s")
+    if form.is_valid():
+        try:
+            services.flag_mark_discussed(
+                staff=request.user,
+                response=response,
+                note=form.cleaned_data["note"],
+                request=request,
+            )
+        except services.EducationError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The flag is marked as discussed."))
+        return redirect(_brief_url(enrollment))
+    return _render_brief(request, enrollment, flag_form=form, flag_response_id=response.pk)
+
+
+@clinic_staff_required
+@require_POST
+def review_create(request: HttpRequest, patient_id: int) -> HttpResponse:
+    enrollment = selectors.enrollment_get_for_staff(request.user, patient_id)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.review_record(
+                staff=request.user,
+                enrollment=enrollment,
+                outcome=data["outcome"],
+                note=data["note"],
+                override_reason=data["override_reason"],
+                request=request,
+            )
+        except services.EducationError as error:
+            form.add_error(None, str(error))
+            for field, message in error.field_errors.items():
+                form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("Your review is recorded."))
+            return redirect(_brief_url(enrollment))
+    return _render_brief(request, enrollment, review_form=form)
