@@ -197,6 +197,13 @@ def demo_accounts_create() -> DemoAccounts:
     return DemoAccounts(clinic=clinic, other_clinic=other, users=users)
 
 
+def bench_clinic_get(*, slug: str) -> Clinic:
+    clinic, _ = Clinic.objects.get_or_create(
+        slug=slug, defaults={"name": f"Benchmark clinic {slug}", "timezone": "UTC"}
+    )
+    return clinic
+
+
 def default_pathway() -> Pathway | None:
     return Pathway.objects.filter(status=Status.PUBLISHED).order_by("pk").first()
 
@@ -235,12 +242,18 @@ def _quiz_plans(outline: Outline) -> dict[int, _QuizPlan]:
 
 
 def synthetic_patients_create(
-    *, count: int, clinic: Clinic, clinicians: list[User], pathway: Pathway | None, seed: int = 7
+    *,
+    count: int,
+    clinic: Clinic,
+    clinicians: list[User],
+    pathway: Pathway | None,
+    prefix: str = SYNTHETIC_PREFIX,
+    seed: int = 7,
 ) -> int:
-    """Create patients ``patient-00001@demo.test`` … up to ``count`` (skipping
+    """Create patients ``patient-000001@demo.test`` … up to ``count`` (skipping
     those that exist), each with a consultation date and varied progress."""
     rng = random.Random(seed)
-    emails = [f"{SYNTHETIC_PREFIX}{i:05d}@{DEMO_DOMAIN}" for i in range(1, count + 1)]
+    emails = [f"{prefix}{i:06d}@{DEMO_DOMAIN}" for i in range(1, count + 1)]
     existing = set(User.objects.filter(email__in=emails).values_list("email", flat=True))
     todo = [e for e in emails if e not in existing]
     if not todo:

@@ -18,8 +18,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force", action="store_true", help="Run even with debug off (never in production)."
         )
+        parser.add_argument(
+            "--clinic",
+            default="",
+            help="Put the synthetic patients in a separate clinic with this slug (benchmarks).",
+        )
 
-    def handle(self, *args, patients=0, force=False, **options):
+    def handle(self, *args, patients=0, force=False, clinic="", **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "seed_demo creates accounts with a published password and a known "
@@ -31,11 +36,15 @@ class Command(BaseCommand):
         pathway = demo.default_pathway()
         if pathway is None:
             self.stdout.write("No published pathway yet: run load_curriculum for progress data.")
-        clinicians = list(
-            User.objects.filter(clinic=accounts.clinic, role=User.Role.CLINICIAN)
-        ) or [accounts.users["clinician"]]
+        target, prefix = accounts.clinic, demo.SYNTHETIC_PREFIX
+        if clinic:
+            target = demo.bench_clinic_get(slug=clinic)
+            prefix = f"{clinic}-patient-"
+        clinicians = list(User.objects.filter(clinic=target, role=User.Role.CLINICIAN))
+        if not clinicians and target == accounts.clinic:
+            clinicians = [accounts.users["clinician"]]
         created = demo.synthetic_patients_create(
-            count=patients, clinic=accounts.clinic, clinicians=clinicians, pathway=pathway
+            count=patients, clinic=target, clinicians=clinicians, pathway=pathway, prefix=prefix
         )
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready ({created} new synthetic patient(s)).")
