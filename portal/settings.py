@@ -291,13 +291,15 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-SESSION_COOKIE_SECURE = not DEBUG
+# Off only for load tests over plain HTTP on loopback (check --deploy warns).
+SECURE_COOKIES = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-CSRF_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
-if not DEBUG:
+if SECURE_COOKIES:
     # The __Host- prefix binds the cookies to this exact origin over HTTPS.
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
@@ -348,3 +350,6 @@ LOGGING = {
 }
 
 SITE_NAME = "ConsultReady"
+
+# A bare signed-in view at /bench/bare, the ceiling `make bench` compares pages with.
+BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -12,6 +13,9 @@ urlpatterns = [
     path("preview/", include("education.urls.preview")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCH_ENDPOINTS:
+    urlpatterns.append(path("bench/bare", views.bench_bare, name="bench-bare"))
 
 handler400 = "portal.views.bad_request"
 handler403 = "portal.views.permission_denied"

@@ -1,6 +1,7 @@
 import logging
 import uuid
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import loader
@@ -30,6 +31,13 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
     return HealthCheckMiddleware.health()
+
+
+@login_required
+def bench_bare(request: HttpRequest) -> HttpResponse:
+    """The cheapest signed-in page: same middleware and session, no work.
+    Routed only with BENCH_ENDPOINTS=1."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 def bad_request(request, exception=None):

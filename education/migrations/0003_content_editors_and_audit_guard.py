@@ -18,7 +18,7 @@ CONTENT_MODELS = [
 AUDIT_GUARD_SQL = """
 CREATE OR REPLACE FUNCTION education_auditevent_append_only() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION 'audit events are append-only (% refused)', TG_OP;
+    RAISE EXCEPTION 'this table is append-only: UPDATE and DELETE are refused';
 END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER education_auditevent_append_only
