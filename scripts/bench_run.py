@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 import tracemalloc
+import urllib.error
+import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,6 +22,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 django.setup()
 
 from django.db import connection  # noqa: E402
+from django.db.models import Count, F  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
@@ -88,6 +91,69 @@ def run_phase(label: str, user_class: str) -> list[dict]:
             {"phase": label, "page": "quiz answers", "submitted": submitted, "stored": stored}
         )
     return rows
+
+
+def _health(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except (urllib.error.URLError, OSError):
+        return 0
+
+
+def fault_phase() -> dict:
+    """Restart PostgreSQL during a patient load run: requests may fail while it
+    is down, the app must recover by itself, /healthz must report the outage,
+    and no quiz attempt may be half-written."""
+    prefix = OUT / "locust-fault"
+    env = {**os.environ, "BENCH_ACCOUNTS_FILE": str(ACCOUNTS_FILE)}
+    locust = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable, "-m", "locust", "-f", str(ROOT / "scripts" / "locustfile.py"),
+            "--headless", "--only-summary", "-u", "8", "-r", "8", "-t", "25s",
+            "--host", HOST, "--csv", str(prefix), "--stop-timeout", "5", "PatientMix",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    time.sleep(5)
+    cluster = sorted(os.listdir("/etc/postgresql"))[-1]
+    restarted_at = time.monotonic()
+    subprocess.run(  # noqa: S603
+        ["pg_ctlcluster", "--skip-systemctl-redirect", cluster, "main", "restart", "-m", "fast"],  # noqa: S607
+        check=True,
+    )
+    database_back = time.monotonic() - restarted_at
+    seen_outage, recovered_after = False, None
+    while time.monotonic() - restarted_at < 30:
+        status = _health(f"{HOST}/healthz")
+        seen_outage = seen_outage or status == 503
+        if status == 200:
+            recovered_after = time.monotonic() - restarted_at
+            break
+        time.sleep(0.1)
+    locust.wait()
+    connection.close()
+    failures = total = 0
+    with open(f"{prefix}_stats.csv") as handle:
+        for row in csv.DictReader(handle):
+            if row["Name"] == "Aggregated":
+                failures = int(row["Failure Count"])
+                total = int(row["Request Count"])
+    questions = Count("quiz__questions", distinct=True)
+    answers = Count("answers", distinct=True)
+    half_written = QuizAttempt.objects.annotate(q=questions, a=answers).exclude(q=F("a")).count()
+    return {
+        "requests": total,
+        "failed_requests": failures,
+        "database_restart_s": round(database_back, 2),
+        "healthz_saw_outage": seen_outage,
+        "app_healthy_after_s": round(recovered_after, 2) if recovered_after else None,
+        "half_written_attempts": half_written,
+    }
 
 
 def staff_client(clinic: Clinic) -> Client:
@@ -166,6 +232,10 @@ def main():
         load.extend(run_phase(label, user_class))
     print("  cost growth in-process (1k, 10k, 100k patients)", flush=True)
     growth = cost_growth()
+    fault = None
+    if os.environ.get("BENCH_FAULT", "1") == "1":
+        print("  fault: restart PostgreSQL under load", flush=True)
+        fault = fault_phase()
 
     def rps(phase):
         return next((r["rps"] for r in load if r["phase"] == phase and "rps" in r), 0.0)
@@ -185,6 +255,7 @@ def main():
         "load": load,
         "ratios": ratios,
         "cost_growth": growth,
+        "fault": fault,
     }
     OUT.mkdir(exist_ok=True)
     path = OUT / f"bench-{started:%Y%m%dT%H%M%S}.json"
@@ -216,6 +287,8 @@ def main():
             f"{g['filtered_ms']:>8}{g['search_ms']:>8}{g['brief_ms']:>8}{g['export_ms']:>9}"
             f"{g['export_peak_mib']:>9}{g['first_page_queries']:>9}"
         )
+    if fault:
+        print(f"\nPostgreSQL restart under load: {fault}")
     print(f"\nwritten: {path.relative_to(ROOT)}")
 
 
