@@ -23,6 +23,37 @@ def _login_redirect(request):
     return redirect_to_login(request.get_full_path())
 
 
+def signed_in_required(view):
+    """Like Django's ``login_required``, but an htmx request gets an
+    ``HX-Redirect`` to the login page instead of a login form in a fragment."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return _login_redirect(request)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def editor_required(view):
+    """Content editors (admin-site staff) with a verified second factor."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return _login_redirect(request)
+        if not (user.is_active and user.is_staff):
+            raise PermissionDenied
+        if not staff_is_verified(user):
+            confirmed = user_has_device(user, confirmed=True)
+            return redirect("accounts:otp-verify" if confirmed else "accounts:otp-setup")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def staff_is_verified(user) -> bool:
     """Staff must have passed the second factor in this session."""
     if not settings.STAFF_REQUIRE_OTP:

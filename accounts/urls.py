@@ -3,6 +3,7 @@ from django.urls import path, reverse_lazy
 
 from . import views
 from .forms import EmailAuthenticationForm
+from .permissions import signed_in_required
 
 app_name = "accounts"
 
@@ -49,16 +50,20 @@ urlpatterns = [
     ),
     path(
         "password_change/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="accounts/password_change_form.html",
-            success_url=reverse_lazy("accounts:password-change-done"),
+        signed_in_required(
+            auth_views.PasswordChangeView.as_view(
+                template_name="accounts/password_change_form.html",
+                success_url=reverse_lazy("accounts:password-change-done"),
+            )
         ),
         name="password-change",
     ),
     path(
         "password_change/done/",
-        auth_views.PasswordChangeDoneView.as_view(
-            template_name="accounts/password_change_done.html"
+        signed_in_required(
+            auth_views.PasswordChangeDoneView.as_view(
+                template_name="accounts/password_change_done.html"
+            )
         ),
         name="password-change-done",
     ),

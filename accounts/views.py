@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +14,7 @@ from django_otp import match_token, user_has_device
 from . import otp
 from .forms import InvitationForm, OTPTokenForm, SetPasswordForm
 from .models import User
-from .permissions import clinic_staff_required
+from .permissions import clinic_staff_required, signed_in_required
 from .services import (
     AccountsError,
     invitation_accept,
@@ -105,7 +104,7 @@ def _require_staff(request):
         raise PermissionDenied
 
 
-@login_required
+@signed_in_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def otp_setup_view(request: HttpRequest) -> HttpResponse:
@@ -131,7 +130,7 @@ def otp_setup_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@signed_in_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def otp_verify_view(request: HttpRequest) -> HttpResponse:

@@ -25,6 +25,7 @@ from education.forms.clinician import (
     ReviewForm,
 )
 from education.models import ChecklistResponse, Enrollment
+from education.pagination import DeferredJoinList
 
 DASHBOARD_TEMPLATE = "education/clinician/dashboard.html"
 BRIEF_TEMPLATE = "education/clinician/patient_detail.html"
@@ -61,7 +62,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     form = DashboardFilterForm(request.GET)
     filters = form.filters()
     rows = selectors.enrollment_list_for_staff(request.user, filters=filters)
-    page = Paginator(rows, selectors.DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(DeferredJoinList(rows), selectors.DASHBOARD_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     context = {
         "form": form,
         "filters": filters,

@@ -1,14 +1,14 @@
 """Preview drafts as a patient would see them (content editors only)."""
 
-from django.contrib.admin.views.decorators import staff_member_required
 from django.shortcuts import get_object_or_404, render
 
+from accounts.permissions import editor_required
 from education.models import GlossaryTerm, Lesson
 from education.readability import lesson_readability
 from education.rendering import render_lesson
 
 
-@staff_member_required
+@editor_required
 def lesson_preview(request, lesson_id: int):
     lesson = get_object_or_404(
         Lesson.objects.select_related("module", "therapy").prefetch_related("sources"),
