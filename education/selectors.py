@@ -644,6 +644,8 @@ def checklist_groups(state: PatientState) -> list[ChecklistGroup]:
 
 def checklist_item_get_for_patient(enrollment: Enrollment, item_id: int) -> ChecklistItem:
     """An item of the patient's published checklist, or 404."""
+    from django.shortcuts import get_object_or_404
+
     return get_object_or_404(
         ChecklistItem.objects.select_related("checklist"),
         pk=item_id,
@@ -660,6 +662,8 @@ def patient_questions_list(enrollment: Enrollment) -> list:
 
 def patient_question_get_for_patient(patient: User, question_id: int):
     """One of the patient's own questions, or 404."""
+    from django.shortcuts import get_object_or_404
+
     from .models import PatientQuestion
 
     return get_object_or_404(

@@ -314,6 +314,7 @@ def question_add(*, enrollment: Enrollment, text: str, request=None) -> PatientQ
 def question_update(*, question: PatientQuestion, text: str, request=None) -> PatientQuestion:
     question.text = _clean_question_text(text)
     question.save(update_fields=["text", "updated_at"])
+    Enrollment.objects.filter(pk=question.enrollment_id).update(last_activity_at=timezone.now())
     audit_record(
         action="education.question.updated",
         actor=question.enrollment.patient,
@@ -328,7 +329,9 @@ def question_update(*, question: PatientQuestion, text: str, request=None) -> Pa
 def question_delete(*, question: PatientQuestion, request=None) -> None:
     patient = question.enrollment.patient
     pk = question.pk
+    enrollment_id = question.enrollment_id
     question.delete()
+    Enrollment.objects.filter(pk=enrollment_id).update(last_activity_at=timezone.now())
     audit_record(
         action="education.question.deleted",
         actor=patient,
@@ -496,3 +499,39 @@ def snapshots_recompute(*, batch_size: int = 500) -> int:
                 enrollment_snapshot_refresh(enrollment=enrollment, activity=False)
                 count += 1
     return count
+
+
+# --- Patient actions (added for the patient pages) --------------------------
+
+
+@transaction.atomic
+def checklist_responses_save(
+    *,
+    enrollment: Enrollment,
+    entries: Sequence[tuple[ChecklistItem, str, str]],
+    request=None,
+) -> list[ChecklistResponse]:
+    """Save several checklist answers at once (the form without JavaScript):
+    all or nothing. An answer and note that did not change are left alone, so
+    a discussed flag stays discussed."""
+    current = {r.item_id: r for r in ChecklistResponse.objects.filter(enrollment=enrollment)}
+    saved: list[ChecklistResponse] = []
+    errors: dict[str, str] = {}
+    for item, answer, note in entries:
+        existing = current.get(item.pk)
+        if existing and existing.answer == answer and existing.note == (note or "").strip():
+            continue
+        try:
+            saved.append(
+                checklist_response_save(
+                    enrollment=enrollment, item=item, answer=answer, note=note, request=request
+                )
+            )
+        except EducationError as error:
+            errors[f"item_{item.pk}"] = str(error)
+    if errors:
+        raise EducationError(
+            _("Your answers were not saved. The ones that need another look are marked below."),
+            field_errors=errors,
+        )
+    return saved

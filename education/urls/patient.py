@@ -4,9 +4,21 @@ from education.views import patient as views
 
 app_name = "education"
 
+# Fixed paths first: "checklist/5/" must not be read as a lesson of module "checklist".
 urlpatterns = [
     path("", views.home, name="home"),
+    path("checklist/", views.checklist, name="checklist"),
+    path("checklist/<int:item_id>/", views.checklist_item_save, name="checklist-item"),
     path("questions/", views.questions, name="questions"),
+    path("questions/<int:question_id>/edit/", views.question_edit, name="question-edit"),
+    path("questions/<int:question_id>/delete/", views.question_delete, name="question-delete"),
     path("summary/", views.summary, name="summary"),
+    path("<slug:module_slug>/quiz/", views.quiz, name="quiz"),
+    path("<slug:module_slug>/quiz/result/<int:number>/", views.quiz_result, name="quiz-result"),
     path("<slug:module_slug>/<slug:lesson_slug>/", views.lesson_detail, name="lesson-detail"),
+    path(
+        "<slug:module_slug>/<slug:lesson_slug>/read/",
+        views.lesson_complete,
+        name="lesson-complete",
+    ),
 ]

@@ -1,23 +1,476 @@
-from django.http import HttpResponse
+"""The patient journey under /learn/: thin views (access → selector or
+service → render). Forms post and redirect without JavaScript; with htmx the
+quiz and checklist answer in place."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from accounts.permissions import patient_required
+from education import selectors, services
+from education.forms.patient import (
+    ChecklistItemForm,
+    PatientQuestionForm,
+    QuizForm,
+    checklist_forms,
+    unknown_checklist_fields,
+)
+from education.rendering import render_lesson
+
+TEMPLATES = "education/patient/"
+
+
+# --- Helpers ------------------------------------------------------------------
+
+
+def _wants_fragment(request: HttpRequest) -> bool:
+    """An htmx swap (not a boosted navigation or a history restore)."""
+    htmx = request.htmx
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+
+
+def _enrollment(request: HttpRequest):
+    return selectors.enrollment_get_for_patient(request.user)
+
+
+def _enrollment_or_404(request: HttpRequest):
+    enrollment = _enrollment(request)
+    if enrollment is None:
+        raise Http404
+    return enrollment
+
+
+def _no_pathway(request: HttpRequest) -> HttpResponse:
+    return render(request, TEMPLATES + "no_pathway.html")
+
+
+def _locked(request: HttpRequest, state, stage, *, unread=None) -> HttpResponse:
+    """The friendly 403: which stage to finish, or which lessons to read, first."""
+    context = {
+        "stage": stage,
+        "blocker": selectors.stage_blocker(state, stage),
+        "unread": unread or [],
+    }
+    return render(request, TEMPLATES + "locked.html", context, status=403)
+
+
+def step_url(step: selectors.Step) -> str:
+    if step.kind == "lesson":
+        return reverse("education:lesson-detail", args=[step.stage.module.slug, step.lesson.slug])
+    if step.kind == "quiz":
+        return reverse("education:quiz", args=[step.stage.module.slug])
+    if step.kind == "checklist":
+        return reverse("education:checklist")
+    return reverse("education:summary")
+
+
+def _stage_or_404(state, module_slug: str):
+    stage = selectors.patient_stage_by_slug(state, module_slug)
+    if stage is None:
+        raise Http404
+    return stage
+
+
+# --- Home ---------------------------------------------------------------------
 
 
 @patient_required
-def home(request):
-    return HttpResponse("learn")
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    enrollment = _enrollment(request)
+    if enrollment is None:
+        return _no_pathway(request)
+    state = selectors.patient_state(enrollment)
+    next_step = selectors.patient_next_step(state)
+    return render(
+        request,
+        TEMPLATES + "home.html",
+        {
+            "enrollment": enrollment,
+            "clinic": enrollment.clinic,
+            "result": state.result,
+            "stages": selectors.patient_stage_views(state),
+            "next_step": next_step,
+            "next_url": step_url(next_step),
+        },
+    )
+
+
+# --- Lessons ------------------------------------------------------------------
+
+
+def _lesson_or_404(state, module_slug: str, lesson_slug: str):
+    found = selectors.patient_lesson_locate(state, module_slug, lesson_slug)
+    if found is None:
+        raise Http404
+    return found
 
 
 @patient_required
-def questions(request):
-    return HttpResponse("questions")
+@require_GET
+def lesson_detail(request: HttpRequest, module_slug: str, lesson_slug: str) -> HttpResponse:
+    enrollment = _enrollment_or_404(request)
+    state = selectors.patient_state(enrollment)
+    stage, lesson = _lesson_or_404(state, module_slug, lesson_slug)
+    if not stage.is_open:
+        return _locked(request, state, stage)
+    previous, following = selectors.lesson_neighbours(state, lesson)
+    return render(
+        request,
+        TEMPLATES + "lesson.html",
+        {
+            "stage": stage,
+            "lesson": lesson,
+            "row": selectors.LessonRow(lesson, state.raw.completions.get(lesson.pk)),
+            "rendered": render_lesson(lesson.body, selectors.glossary_pairs()),
+            "sources": list(lesson.sources.all()),
+            "previous": previous,
+            "previous_url": step_url(previous) if previous else None,
+            "following": following,
+            "following_url": step_url(following) if following and following.is_open else None,
+        },
+    )
 
 
 @patient_required
-def summary(request):
-    return HttpResponse("summary")
+@require_POST
+def lesson_complete(request: HttpRequest, module_slug: str, lesson_slug: str) -> HttpResponse:
+    enrollment = _enrollment_or_404(request)
+    state = selectors.patient_state(enrollment)
+    stage, lesson = _lesson_or_404(state, module_slug, lesson_slug)
+    try:
+        services.lesson_complete(enrollment=enrollment, lesson=lesson, request=request)
+    except services.StageLocked:
+        return _locked(request, state, stage)
+    except services.EducationError as error:
+        raise Http404 from error
+    messages.success(request, _("“%(title)s” is marked as read.") % {"title": lesson.title})
+    state = selectors.patient_state(enrollment)
+    return redirect(step_url(selectors.lesson_next_destination(state, lesson)))
+
+
+# --- Quiz ---------------------------------------------------------------------
+
+
+def _open_quiz_or_locked(request, state, module_slug):
+    """(stage, None) when the patient may take the stage's quiz, else (stage, 403 page)."""
+    stage = _stage_or_404(state, module_slug)
+    if stage.quiz is None:
+        raise Http404
+    if not stage.is_open:
+        return stage, _locked(request, state, stage)
+    unread = selectors.stage_unread_lessons(state, stage)
+    if unread:
+        return stage, _locked(request, state, stage, unread=unread)
+    return stage, None
+
+
+def _stage_start_url(stage) -> str:
+    if stage.lessons:
+        return step_url(selectors.Step("lesson", stage, stage.lessons[0]))
+    if stage.quiz is not None:
+        return step_url(selectors.Step("quiz", stage))
+    return reverse("education:home")
+
+
+def _quiz_context(state, stage, **extra) -> dict:
+    next_stage = selectors.stage_after(state, stage)
+    return {
+        "stage": stage,
+        "quiz": stage.quiz,
+        "attempts": selectors.quiz_attempts_for(state, stage.quiz),
+        "next_stage": next_stage,
+        "next_stage_url": _stage_start_url(next_stage) if next_stage else None,
+        **extra,
+    }
 
 
 @patient_required
-def lesson_detail(request, module_slug, lesson_slug):
-    return HttpResponse("lesson")
+@vary_on_headers("HX-Request")
+@require_http_methods(["GET", "POST"])
+def quiz(request: HttpRequest, module_slug: str) -> HttpResponse:
+    enrollment = _enrollment_or_404(request)
+    state = selectors.patient_state(enrollment)
+    stage, locked = _open_quiz_or_locked(request, state, module_slug)
+    if locked is not None:
+        return locked
+    quiz = stage.quiz
+    questions = selectors.quiz_questions(quiz)
+    fragment = _wants_fragment(request)
+    if request.method == "GET":
+        form = QuizForm(questions=questions, quiz_version=quiz.version)
+        context = _quiz_context(state, stage, form=form, rows=form.rows())
+        return render(request, TEMPLATES + "quiz.html", context)
+
+    form = QuizForm(request.POST, questions=questions, quiz_version=quiz.version)
+    errors: dict[str, str] = {}
+    message = ""
+    if form.is_valid():
+        try:
+            attempt = services.quiz_attempt_submit(
+                enrollment=enrollment,
+                quiz=quiz,
+                answers=form.answers(),
+                submission_key=form.cleaned_data["submission_key"],
+                quiz_version=form.cleaned_data["quiz_version"],
+                request=request,
+            )
+        except services.StageLocked:
+            return _locked(request, state, stage)
+        except services.EducationError as error:
+            message, errors = str(error), error.field_errors
+        else:
+            if attempt.quiz_id != quiz.pk:
+                # A key reused from another quiz's form: nothing new was stored.
+                message = form.general_error or _(
+                    "This form is out of date. Please check your answers and send them again."
+                )
+            elif fragment:
+                feedback = selectors.quiz_attempt_feedback(attempt, questions)
+                context = _quiz_context(
+                    state, stage, attempt=attempt, feedback=feedback, focus_result=True
+                )
+                return render(request, TEMPLATES + "quiz.html#quiz-result", context)
+            else:
+                return redirect("education:quiz-result", module_slug, attempt.number)
+    else:
+        message = form.general_error
+    # Show the form again with the patient's picks, a new key and the current version.
+    fresh = QuizForm(questions=questions, quiz_version=quiz.version)
+    fresh.picked = form.picked
+    context = _quiz_context(
+        state, stage, form=fresh, rows=fresh.rows(errors or form.question_errors), message=message
+    )
+    if fragment:
+        context["focus_message"] = True
+        return render(request, TEMPLATES + "quiz.html#quiz-form", context)
+    return render(request, TEMPLATES + "quiz.html", context, status=400)
+
+
+@patient_required
+@require_GET
+def quiz_result(request: HttpRequest, module_slug: str, number: int) -> HttpResponse:
+    enrollment = _enrollment_or_404(request)
+    state = selectors.patient_state(enrollment)
+    stage = _stage_or_404(state, module_slug)
+    if stage.quiz is None:
+        raise Http404
+    attempts = selectors.quiz_attempts_for(state, stage.quiz)
+    attempt = next((a for a in attempts if a.number == number), None)
+    if attempt is None:
+        raise Http404
+    feedback = selectors.quiz_attempt_feedback(attempt, selectors.quiz_questions(stage.quiz))
+    context = _quiz_context(state, stage, attempt=attempt, feedback=feedback)
+    return render(request, TEMPLATES + "quiz.html", context)
+
+
+# --- Checklist ----------------------------------------------------------------
+
+
+def _checklist_page(request, state, forms, *, message="", status=200) -> HttpResponse:
+    by_item = {form.item.pk: form for form in forms}
+    groups = [
+        (group, [by_item[item.pk] for item in group.items])
+        for group in selectors.checklist_groups(state)
+    ]
+    return render(
+        request,
+        TEMPLATES + "checklist.html",
+        {
+            "groups": groups,
+            "message": message,
+            "has_items": bool(forms),
+            "checklist": state.enrollment.pathway.checklist if forms else None,
+        },
+        status=status,
+    )
+
+
+def _apply_field_errors(forms, field_errors):
+    for form in forms:
+        error = field_errors.get(f"item_{form.item.pk}")
+        if error:
+            form.add_error("answer", error)
+
+
+@patient_required
+@vary_on_headers("HX-Request")
+@require_http_methods(["GET", "POST"])
+def checklist(request: HttpRequest) -> HttpResponse:
+    enrollment = _enrollment(request)
+    if enrollment is None:
+        return _no_pathway(request)
+    state = selectors.patient_state(enrollment)
+    items = state.outline.checklist_items
+    if request.method == "GET":
+        return _checklist_page(request, state, checklist_forms(items, state.raw.responses))
+
+    forms = checklist_forms(items, state.raw.responses, data=request.POST)
+    message = ""
+    if unknown_checklist_fields(request.POST, items):
+        message = _(
+            "Some answers were for items that are not on your checklist. Nothing was saved."
+        )
+    elif all(form.is_valid() for form in forms):
+        entries = [
+            (form.item, form.cleaned_data["answer"], form.cleaned_data["note"])
+            for form in forms
+            if form.is_answered
+        ]
+        try:
+            services.checklist_responses_save(
+                enrollment=enrollment, entries=entries, request=request
+            )
+        except services.EducationError as error:
+            message = str(error)
+            _apply_field_errors(forms, error.field_errors)
+        else:
+            messages.success(request, _("Your checklist answers are saved."))
+            return redirect("education:checklist")
+    else:
+        message = _(
+            "Your answers were not saved. The ones that need another look are marked below."
+        )
+    return _checklist_page(request, state, forms, message=message, status=400)
+
+
+@patient_required
+@vary_on_headers("HX-Request")
+@require_POST
+def checklist_item_save(request: HttpRequest, item_id: int) -> HttpResponse:
+    """Save one item. htmx swaps the item in place; without JavaScript the
+    patient goes back to the checklist."""
+    enrollment = _enrollment_or_404(request)
+    item = selectors.checklist_item_get_for_patient(enrollment, item_id)
+    form = ChecklistItemForm(request.POST, item=item, response=None)
+    form.require_answer()
+    if form.is_valid():
+        try:
+            form.response = services.checklist_response_save(
+                enrollment=enrollment,
+                item=item,
+                answer=form.cleaned_data["answer"],
+                note=form.cleaned_data["note"],
+                request=request,
+            )
+        except services.EducationError as error:
+            form.add_error("answer", str(error))
+        else:
+            form.saved = True
+    if _wants_fragment(request):
+        context = {"form": form}
+        html = render_to_string(TEMPLATES + "checklist.html#checklist-item", context, request)
+        html += render_to_string(TEMPLATES + "checklist.html#checklist-announce", context, request)
+        return HttpResponse(html)
+    if form.saved:
+        messages.success(request, _("Your answer is saved."))
+        return redirect(reverse("education:checklist") + f"#{form.dom_id}")
+    state = selectors.patient_state(enrollment)
+    forms = [
+        form if other.item.pk == item.pk else other
+        for other in checklist_forms(state.outline.checklist_items, state.raw.responses)
+    ]
+    return _checklist_page(
+        request, state, forms, message=_("Your answer was not saved."), status=400
+    )
+
+
+# --- My questions -------------------------------------------------------------
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def questions(request: HttpRequest) -> HttpResponse:
+    enrollment = _enrollment(request)
+    if enrollment is None:
+        return _no_pathway(request)
+    form = PatientQuestionForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.question_add(
+                    enrollment=enrollment, text=form.cleaned_data["text"], request=request
+                )
+            except services.EducationError as error:
+                form.add_error("text", str(error))
+            else:
+                messages.success(request, _("Your question is added."))
+                return redirect("education:questions")
+        status = 400
+    return render(
+        request,
+        TEMPLATES + "questions.html",
+        {"form": form, "questions": selectors.patient_questions_list(enrollment)},
+        status=status,
+    )
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def question_edit(request: HttpRequest, question_id: int) -> HttpResponse:
+    question = selectors.patient_question_get_for_patient(request.user, question_id)
+    form = PatientQuestionForm(request.POST or None, initial={"text": question.text})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.question_update(
+                    question=question, text=form.cleaned_data["text"], request=request
+                )
+            except services.EducationError as error:
+                form.add_error("text", str(error))
+            else:
+                messages.success(request, _("Your question is updated."))
+                return redirect("education:questions")
+        status = 400
+    return render(
+        request,
+        TEMPLATES + "question_edit.html",
+        {"form": form, "question": question},
+        status=status,
+    )
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def question_delete(request: HttpRequest, question_id: int) -> HttpResponse:
+    question = selectors.patient_question_get_for_patient(request.user, question_id)
+    if request.method == "POST":
+        services.question_delete(question=question, request=request)
+        messages.success(request, _("Your question is deleted."))
+        return redirect("education:questions")
+    return render(request, TEMPLATES + "question_delete.html", {"question": question})
+
+
+# --- Summary ------------------------------------------------------------------
+
+
+@patient_required
+@require_GET
+def summary(request: HttpRequest) -> HttpResponse:
+    enrollment = _enrollment(request)
+    if enrollment is None:
+        return _no_pathway(request)
+    state = selectors.patient_state(enrollment)
+    return render(
+        request,
+        TEMPLATES + "summary.html",
+        {
+            "patient": request.user,
+            "enrollment": enrollment,
+            "clinic": enrollment.clinic,
+            "result": state.result,
+            "stages": state.stages,
+            "quizzes": selectors.patient_quiz_summaries(state),
+            "answers": selectors.patient_checklist_answers(state),
+            "questions": selectors.patient_questions_list(enrollment),
+        },
+    )
