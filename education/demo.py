@@ -178,14 +178,14 @@ def demo_accounts_create() -> DemoAccounts:
         user=users["patient"],
         defaults={
             "primary_clinician": users["clinician"],
-            "consultation_at": _at_hour(timezone.now() + timedelta(days=10), 10),
+            "consultation_at": _at_hour(timezone.now() + timedelta(days=10), 10, clinic),
         },
     )
     PatientProfile.objects.update_or_create(
         user=users["other-patient"],
         defaults={
             "primary_clinician": users["other-clinician"],
-            "consultation_at": _at_hour(timezone.now() + timedelta(days=5), 14),
+            "consultation_at": _at_hour(timezone.now() + timedelta(days=5), 14, other),
         },
     )
     pathway = default_pathway()
@@ -208,8 +208,10 @@ def default_pathway() -> Pathway | None:
     return Pathway.objects.filter(status=Status.PUBLISHED).order_by("pk").first()
 
 
-def _at_hour(moment, hour):
-    return moment.replace(hour=hour, minute=0, second=0, microsecond=0)
+def _at_hour(moment, hour, clinic: Clinic):
+    """That day at ``hour`` o'clock in the clinic's own time zone."""
+    local = moment.astimezone(clinic.tzinfo)
+    return local.replace(hour=hour, minute=0, second=0, microsecond=0)
 
 
 # --- Synthetic patients ----------------------------------------------------
@@ -287,7 +289,9 @@ def synthetic_patients_create(
             profiles, enrollments = [], []
             for user in users:
                 consult = _at_hour(
-                    now + timedelta(days=rng.randint(-3, 45)), rng.choice([9, 10, 11, 14, 15, 16])
+                    now + timedelta(days=rng.randint(-3, 45)),
+                    rng.choice([9, 10, 11, 14, 15, 16]),
+                    clinic,
                 )
                 primary = rng.choice(clinicians) if clinicians else None
                 profiles.append(
