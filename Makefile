@@ -66,6 +66,7 @@ bench: venv
 	bash scripts/bench.sh
 
 screenshots: venv
+	$(TEST_ENV) $(PY) manage.py collectstatic --no-input -v0
 	$(TEST_ENV) $(PY) -m pytest tests/browser -m browser --screenshots -p no:randomly
 
 clean:

@@ -1,0 +1,148 @@
+"""Staff journeys in a real browser: a clinician signs in with password and
+authenticator code, filters the dashboard, reads a brief, closes a flag,
+records a review and exports CSV; a clinic admin edits and publishes a lesson
+in the admin, and the patient who had read it is told it changed."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+from playwright.sync_api import expect
+
+from accounts.models import Clinic, User
+from education import services
+from education.models import ChecklistItem, ClinicianReview, Enrollment
+from tests.builders import PASSWORD, make_patient, make_staff
+
+from .helpers import (
+    mark_same_page,
+    pass_stage,
+    read_lessons,
+    sign_in,
+    sign_in_staff,
+    stages,
+    still_same_page,
+)
+
+
+@pytest.fixture
+def clinic(transactional_db):
+    return Clinic.objects.create(name="Demo Hair Clinic", slug="demo", contact_phone="555-0100")
+
+
+def test_clinician_filters_reads_brief_closes_flag_reviews_and_exports(
+    live_server, page, clinic, curriculum, totp_device, page_check
+):
+    base = live_server.url
+    clinician = make_staff(clinic=clinic, role=User.Role.CLINICIAN, full_name="Dr Clinician")
+    device = totp_device(clinician)
+    alice = make_patient(
+        clinic=clinic, pathway=curriculum, primary_clinician=clinician, full_name="Alice Moreno"
+    )
+    make_patient(clinic=clinic, pathway=curriculum, full_name="Bob Hartley")
+    make_patient(clinic=clinic, pathway=curriculum, full_name="Carla Stein")
+    enrollment = Enrollment.objects.get(patient=alice)
+    first = stages(curriculum)[0]
+    pass_stage(enrollment, first, wrong_first=True)
+    item = curriculum.checklist.items.order_by("order").first()
+    services.checklist_response_save(
+        enrollment=enrollment, item=item, answer=ChecklistItem.Answer.NOT_SURE, note="Unsure."
+    )
+
+    sign_in_staff(page, base, clinician, device, PASSWORD)
+    page.goto(base + "/clinic/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Patients")
+    table = page.locator("#patient-table")
+    expect(table).to_contain_text("Bob Hartley")
+    page_check(page, "clinic-dashboard")
+
+    mark_same_page(page)
+    page.get_by_label("Search by name or e-mail").press_sequentially("Alice", delay=30)
+    expect(table).not_to_contain_text("Bob Hartley")
+    expect(table).to_contain_text("Alice Moreno")
+    expect(page).to_have_url(re.compile(r"[?&]q=Alice"))
+    assert still_same_page(page), "the dashboard should filter without a page load"
+
+    page.get_by_role("link", name="Alice Moreno").click()
+    page.wait_for_url(re.compile(rf"/clinic/patients/{alice.pk}/$"))
+    page_check(page, "clinic-brief")
+    misconceptions = page.locator("section[aria-labelledby=misconceptions-heading]")
+    question = first.quiz.questions.order_by("order").first()
+    expect(misconceptions).to_contain_text(question.prompt)
+    checklist = page.locator("section[aria-labelledby=checklist-heading]")
+    expect(checklist).to_contain_text("1 open flag to discuss")
+    expect(checklist.get_by_text("Open flag", exact=True)).to_be_visible()
+
+    checklist.get_by_role("button", name="Mark discussed").click()
+    page.wait_for_load_state()
+    checklist = page.locator("section[aria-labelledby=checklist-heading]")
+    expect(checklist.get_by_text("Open flag", exact=True)).to_have_count(0)
+    response = enrollment.checklist_responses.get(item=item)
+    assert response.flag_status == "discussed"
+
+    review = page.locator("section[aria-labelledby=review-form-heading]")
+    review.get_by_label("Needs follow-up").check()
+    review.get_by_role("textbox", name="Note (optional)").fill("Talk through the PRP evidence.")
+    review.get_by_role("button", name="Record review").click()
+    page.wait_for_load_state()
+    expect(page.locator("section[aria-labelledby=reviews-heading]")).to_contain_text(
+        "Talk through the PRP evidence."
+    )
+    assert ClinicianReview.objects.filter(enrollment=enrollment).count() == 1
+    page_check(page, "clinic-brief-reviewed", screenshot=False)
+
+    page.goto(base + "/clinic/")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Export CSV").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".csv")
+    text = Path(download.path()).read_text(encoding="utf-8-sig")
+    assert "Alice Moreno" in text and "Bob Hartley" in text
+
+
+def test_admin_publishes_edited_lesson_and_reader_sees_it_was_updated(
+    live_server, page, browser, clinic, curriculum, totp_device, page_check
+):
+    base = live_server.url
+    admin = make_staff(
+        clinic=clinic, role=User.Role.CLINIC_ADMIN, full_name="Clinic Admin", is_staff=True
+    )
+    editors, _ = Group.objects.get_or_create(name="Content editors")
+    assert editors.permissions.filter(codename="change_lesson").exists()
+    admin.groups.add(editors)
+    device = totp_device(admin)
+    patient = make_patient(clinic=clinic, pathway=curriculum, full_name="Pat Reader")
+    first = stages(curriculum)[0]
+    read_lessons(Enrollment.objects.get(patient=patient), first)
+    lesson = first.lessons.order_by("order").first()
+
+    sign_in_staff(page, base, admin, device, PASSWORD)
+    page.goto(f"{base}/admin/education/lesson/{lesson.pk}/change/")
+    expect(page.locator("#id_body")).to_be_visible()
+    body = page.locator("#id_body")
+    body.fill(body.input_value() + "\n\nA new paragraph added by the clinic.")
+    page.locator("input[name=_save]").click()
+    page.wait_for_url(re.compile(r"/admin/education/lesson/(\?.*)?$"))
+    page.locator(f"input[name=_selected_action][value='{lesson.pk}']").check()
+    page.locator("select[name=action]").select_option(value="publish")
+    page.locator("button[name=index]").click()
+    page.wait_for_load_state()
+    expect(page.locator(".messagelist")).to_contain_text("1 item got a new version")
+
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    reader = context.new_page()
+    try:
+        sign_in(reader, base, patient.email, PASSWORD)
+        reader.goto(base + "/learn/")
+        expect(reader.locator("#stage-1")).to_contain_text("updated since you read it")
+        reader.get_by_role("link", name=lesson.title).click()
+        expect(reader.locator(".lesson-updated")).to_contain_text("Updated since you read it")
+        expect(reader.locator(".lesson-body")).to_contain_text(
+            "A new paragraph added by the clinic"
+        )
+        page_check(reader, "lesson-updated")
+    finally:
+        context.close()
