@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.auth.models import Group
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
@@ -15,6 +16,7 @@ from education.audit import audit_record
 from .models import Invitation, PatientProfile, User
 
 INVITATION_SALT = "accounts.invitation"
+CONTENT_EDITORS_GROUP = "Content editors"
 
 
 class AccountsError(Exception):
@@ -149,7 +151,13 @@ def invitation_accept(*, token: str, password: str, request=None) -> User:
     )
     password_validation.validate_password(password, user)
     user.set_password(password)
+    # Clinic admins edit content in the admin site.
+    user.is_staff = invitation.role == User.Role.CLINIC_ADMIN
     user.save()
+    if user.is_staff:
+        editors = Group.objects.filter(name=CONTENT_EDITORS_GROUP).first()
+        if editors is not None:
+            user.groups.add(editors)
     if invitation.role == User.Role.PATIENT:
         PatientProfile.objects.create(
             user=user,

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Clinic, PatientProfile, User
 from accounts.otp import totp_device_create_demo
+from accounts.services import CONTENT_EDITORS_GROUP
 
 from . import readiness
 from .models import (
@@ -169,7 +170,7 @@ def demo_accounts_create() -> DemoAccounts:
         key: _upsert_user(f"{key}@{DEMO_DOMAIN}", password_hash=password_hash, **fields)
         for key, fields in specs.items()
     }
-    editors = Group.objects.filter(name="Content editors").first()
+    editors = Group.objects.filter(name=CONTENT_EDITORS_GROUP).first()
     if editors is not None:
         users["admin"].groups.add(editors)
     for key in ("admin", "clinician", "other-clinician"):

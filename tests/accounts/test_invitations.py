@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -9,6 +10,7 @@ from accounts.services import (
     AccountsError,
     invitation_accept,
     invitation_create,
+    invitation_get_from_token,
     invitation_token,
     invitation_url,
 )
@@ -32,7 +34,8 @@ def test_clinician_invites_a_patient_who_gets_an_email_with_the_link(
     assert invitation.email == "new.person@example.test"
     assert invitation.expires_at - invitation.created_at == timedelta(days=7)
     assert len(mail.outbox) == 1
-    assert invitation_url(invitation) in mail.outbox[0].body
+    token = re.search(r"/accounts/invitation/([^/\s]+)/", mail.outbox[0].body).group(1)
+    assert invitation_get_from_token(token) == invitation
     assert AuditEvent.objects.filter(action="accounts.invitation.sent", actor=clinician).exists()
 
 
@@ -48,7 +51,9 @@ def test_invitation_page_shows_the_link_to_the_inviter(clinician_client, clinici
     )
     assert response.status_code == 200
     invitation = Invitation.objects.get(email="ana@example.test")
-    assert invitation_url(invitation) in response.content.decode()
+    # The token carries a timestamp: check that the shown link opens this invitation.
+    token = re.search(r"/accounts/invitation/([^/\"]+)/", response.content.decode()).group(1)
+    assert invitation_get_from_token(token) == invitation
 
 
 def test_accepting_sets_the_password_signs_in_and_enrols(client, clinician, pathway):
@@ -160,6 +165,21 @@ def test_clinic_admin_invites_a_clinician(clinic_admin):
     user = invitation_accept(token=invitation_token(invitation), password=NEW_PASSWORD)
     assert user.role == User.Role.CLINICIAN
     assert user.clinic == clinic_admin.clinic
+
+
+def test_an_invited_clinic_admin_can_edit_content_in_the_admin(clinic_admin):
+    invitation = _invite(clinic_admin, role=User.Role.CLINIC_ADMIN)
+    user = invitation_accept(token=invitation_token(invitation), password=NEW_PASSWORD)
+    assert user.is_staff
+    assert user.groups.filter(name="Content editors").exists()
+    assert user.has_perm("education.change_lesson")
+
+
+def test_an_invited_clinician_gets_no_admin_access(clinic_admin):
+    invitation = _invite(clinic_admin, role=User.Role.CLINICIAN)
+    user = invitation_accept(token=invitation_token(invitation), password=NEW_PASSWORD)
+    assert not user.is_staff
+    assert not user.has_perm("education.change_lesson")
 
 
 def test_inviting_an_existing_address_is_refused(clinician, patient):
