@@ -3,10 +3,12 @@ enrollment, a staff member's own clinic."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Subquery, Value
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +17,7 @@ from accounts.models import User
 
 from . import readiness
 from .models import (
+    Checklist,
     ChecklistItem,
     ChecklistResponse,
     Enrollment,
@@ -71,8 +74,51 @@ class Outline:
         return next((s for s in self.stages if s.module.pk == module_id), None)
 
 
+OUTLINE_CACHE_SECONDS = 60 * 60
+
+
+def content_stamp(pathway: Pathway) -> str:
+    """What an outline shows, fingerprinted in one query: every edit or publish
+    of a pathway, module, lesson, quiz or checklist (and of their inline
+    children, saved with them) moves its ``updated_at``; a deletion changes a
+    count."""
+
+    def summary(model, aggregate):
+        return Subquery(
+            model.objects.order_by()
+            .annotate(one=Value(1))
+            .values("one")
+            .annotate(value=aggregate)
+            .values("value")[:1]
+        )
+
+    columns = {}
+    for model in (Module, Lesson, Quiz, Checklist):
+        name = model._meta.model_name
+        columns[f"stamp_{name}_newest"] = summary(model, Max("updated_at"))
+        columns[f"stamp_{name}_count"] = summary(model, Count("pk"))
+    row = (
+        Pathway.objects.filter(pk=pathway.pk)
+        .annotate(**columns)
+        .values_list("updated_at", *columns)
+        .first()
+    )
+    return hashlib.sha256("|".join(map(str, row or ())).encode()).hexdigest()[:16]
+
+
 def pathway_outline(pathway: Pathway) -> Outline:
-    """The published stages of a pathway, in order: four queries whatever its size."""
+    """The published stages of a pathway, in order. The outline is the same for
+    every patient, so it is cached, keyed by the content's last change: one
+    query when cached, four when not, whatever the pathway's size."""
+    key = f"education:outline:{pathway.pk}:{content_stamp(pathway)}"
+    outline = cache.get(key)
+    if outline is None:
+        outline = _pathway_outline_build(pathway)
+        cache.set(key, outline, OUTLINE_CACHE_SECONDS)
+    return outline
+
+
+def _pathway_outline_build(pathway: Pathway) -> Outline:
     published_lessons = Prefetch(
         "module__lessons",
         queryset=Lesson.objects.filter(status=Status.PUBLISHED)

@@ -110,3 +110,13 @@ def other_patient_client(other_patient):
 @pytest.fixture
 def csrf_client():
     return Client(enforce_csrf_checks=True)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the outline cache included)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
