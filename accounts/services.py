@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
@@ -17,6 +17,34 @@ from .models import Invitation, PatientProfile, User
 
 INVITATION_SALT = "accounts.invitation"
 CONTENT_EDITORS_GROUP = "Content editors"
+
+
+CONTENT_MODELS = (
+    "pathway",
+    "pathwaymodule",
+    "module",
+    "lesson",
+    "lessonsource",
+    "quiz",
+    "question",
+    "choice",
+    "checklist",
+    "checklistitem",
+    "glossaryterm",
+    "therapy",
+)
+
+
+def content_editors_group() -> Group:
+    """The "Content editors" group with every permission on curriculum content
+    (a migration creates it; this keeps it whole if it was emptied)."""
+    group, _created = Group.objects.get_or_create(name=CONTENT_EDITORS_GROUP)
+    group.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="education", content_type__model__in=CONTENT_MODELS
+        )
+    )
+    return group
 
 
 class AccountsError(Exception):
@@ -155,9 +183,7 @@ def invitation_accept(*, token: str, password: str, request=None) -> User:
     user.is_staff = invitation.role == User.Role.CLINIC_ADMIN
     user.save()
     if user.is_staff:
-        editors = Group.objects.filter(name=CONTENT_EDITORS_GROUP).first()
-        if editors is not None:
-            user.groups.add(editors)
+        user.groups.add(content_editors_group())
     if invitation.role == User.Role.PATIENT:
         PatientProfile.objects.create(
             user=user,

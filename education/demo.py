@@ -9,13 +9,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Clinic, PatientProfile, User
 from accounts.otp import totp_device_create_demo
-from accounts.services import CONTENT_EDITORS_GROUP
+from accounts.services import content_editors_group
 
 from . import readiness
 from .models import (
@@ -170,9 +169,7 @@ def demo_accounts_create() -> DemoAccounts:
         key: _upsert_user(f"{key}@{DEMO_DOMAIN}", password_hash=password_hash, **fields)
         for key, fields in specs.items()
     }
-    editors = Group.objects.filter(name=CONTENT_EDITORS_GROUP).first()
-    if editors is not None:
-        users["admin"].groups.add(editors)
+    users["admin"].groups.add(content_editors_group())
     for key in ("admin", "clinician", "other-clinician"):
         totp_device_create_demo(user=users[key], base32_key=DEMO_TOTP_KEY)
     PatientProfile.objects.update_or_create(

@@ -9,10 +9,10 @@ import re
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from accounts.models import Clinic, User
+from accounts.services import content_editors_group
 from education import services
 from education.models import ChecklistItem, ClinicianReview, Enrollment
 from tests.builders import PASSWORD, make_patient, make_staff
@@ -110,8 +110,7 @@ def test_admin_publishes_edited_lesson_and_reader_sees_it_was_updated(
     admin = make_staff(
         clinic=clinic, role=User.Role.CLINIC_ADMIN, full_name="Clinic Admin", is_staff=True
     )
-    editors, _ = Group.objects.get_or_create(name="Content editors")
-    assert editors.permissions.filter(codename="change_lesson").exists()
+    editors = content_editors_group()
     admin.groups.add(editors)
     device = totp_device(admin)
     patient = make_patient(clinic=clinic, pathway=curriculum, full_name="Pat Reader")

@@ -1,7 +1,7 @@
 import pytest
-from django.contrib.auth.models import Group
 
 from accounts.models import User
+from accounts.services import content_editors_group
 from education.curriculum.loader import load_curriculum
 from education.models import AuditEvent, Checklist, Lesson, Module, Pathway, Quiz
 from tests.builders import make_staff
@@ -11,7 +11,7 @@ from tests.conftest import login_client
 @pytest.fixture
 def editor(clinic):
     user = make_staff(clinic=clinic, role=User.Role.CLINIC_ADMIN, is_staff=True)
-    user.groups.add(Group.objects.get(name="Content editors"))
+    user.groups.add(content_editors_group())
     return user
 
 
