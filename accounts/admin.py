@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from .models import Clinic, Invitation, PatientProfile, User
@@ -51,19 +52,80 @@ class UserAdmin(BaseUserAdmin):
     ]
     inlines = [PatientProfileInline]
 
+    # Clinic admins see and manage the staff accounts of their own clinic (name,
+    # role, active); they invite new staff rather than add accounts here, and
+    # they deactivate rather than delete. Superusers manage everything.
+
+    @staticmethod
+    def _is_clinic_admin(request) -> bool:
+        user = request.user
+        return user.is_active and user.is_staff and user.is_clinic_admin
+
+    def _in_scope(self, request, obj) -> bool:
+        return obj is None or (
+            obj.clinic_id == request.user.clinic_id
+            and obj.role != User.Role.PATIENT
+            and not obj.is_superuser
+        )
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser or self._is_clinic_admin(request)
+
+    def has_view_permission(self, request, obj=None):
+        if request.user.is_superuser:
+            return True
+        return self._is_clinic_admin(request) and self._in_scope(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def user_change_password(self, request, id, form_url=""):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         if request.user.is_superuser:
             return qs
-        return qs.filter(clinic_id=request.user.clinic_id).exclude(role=User.Role.PATIENT)
+        return qs.filter(clinic_id=request.user.clinic_id, is_superuser=False).exclude(
+            role=User.Role.PATIENT
+        )
+
+    def get_list_filter(self, request):
+        return self.list_filter if request.user.is_superuser else ["role", "is_active"]
 
     def get_inlines(self, request, obj):
         return self.inlines if request.user.is_superuser else []
 
+    def get_fieldsets(self, request, obj=None):
+        if obj is None or request.user.is_superuser:
+            return super().get_fieldsets(request, obj)
+        return [
+            (None, {"fields": ["email"]}),
+            (_("Person"), {"fields": ["full_name", "role", "clinic"]}),
+            (_("Access"), {"fields": ["is_active", "is_staff"]}),
+            (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+        ]
+
     def get_readonly_fields(self, request, obj=None):
         if request.user.is_superuser:
             return ["last_login", "date_joined"]
-        return ["clinic", "is_superuser", "user_permissions", "groups", "last_login", "date_joined"]
+        return ["email", "clinic", "last_login", "date_joined"]
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role" and not request.user.is_superuser:
+            kwargs["choices"] = [
+                (User.Role.CLINICIAN, User.Role.CLINICIAN.label),
+                (User.Role.CLINIC_ADMIN, User.Role.CLINIC_ADMIN.label),
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
 
 @admin.register(Invitation)
