@@ -1,7 +1,7 @@
 """Audit sign-ins and sign-outs; end sessions of deactivated users."""
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import post_save
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
 from education.audit import audit_record
@@ -36,7 +36,15 @@ def on_logout(sender, request, user, **kwargs):
         audit_record(action="accounts.logout", actor=user, request=request)
 
 
+@receiver(pre_save, sender=User)
+def remember_active_state(sender, instance, **kwargs):
+    instance._was_active = (
+        instance.pk is not None and User.objects.filter(pk=instance.pk, is_active=True).exists()
+    )
+
+
 @receiver(post_save, sender=User)
-def on_user_saved(sender, instance, created, update_fields=None, **kwargs):
-    if not created and not instance.is_active:
+def on_user_saved(sender, instance, created, **kwargs):
+    """Deactivating someone signs them out everywhere, at once."""
+    if not created and not instance.is_active and getattr(instance, "_was_active", False):
         sessions_end_for_user(instance)
