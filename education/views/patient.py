@@ -385,31 +385,36 @@ def checklist_item_save(request: HttpRequest, item_id: int) -> HttpResponse:
 # --- My questions -------------------------------------------------------------
 
 
+def _question_form(request, *, form, save, success: str, template: str, context: dict):
+    """Show or handle a question form: on success a message and back to the list
+    (post/redirect/get); on a problem the form again with status 400."""
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                save(form.cleaned_data["text"])
+            except services.EducationError as error:
+                form.add_error("text", str(error))
+            else:
+                messages.success(request, success)
+                return redirect("education:questions")
+        status = 400
+    return render(request, TEMPLATES + template, {"form": form, **context}, status=status)
+
+
 @patient_required
 @require_http_methods(["GET", "POST"])
 def questions(request: HttpRequest) -> HttpResponse:
     enrollment = _enrollment(request)
     if enrollment is None:
         return _no_pathway(request)
-    form = PatientQuestionForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.question_add(
-                    enrollment=enrollment, text=form.cleaned_data["text"], request=request
-                )
-            except services.EducationError as error:
-                form.add_error("text", str(error))
-            else:
-                messages.success(request, _("Your question is added."))
-                return redirect("education:questions")
-        status = 400
-    return render(
+    return _question_form(
         request,
-        TEMPLATES + "questions.html",
-        {"form": form, "questions": selectors.patient_questions_list(enrollment)},
-        status=status,
+        form=PatientQuestionForm(request.POST or None),
+        save=lambda text: services.question_add(enrollment=enrollment, text=text, request=request),
+        success=_("Your question is added."),
+        template="questions.html",
+        context={"questions": selectors.patient_questions_list(enrollment)},
     )
 
 
@@ -417,25 +422,13 @@ def questions(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def question_edit(request: HttpRequest, question_id: int) -> HttpResponse:
     question = selectors.patient_question_get_for_patient(request.user, question_id)
-    form = PatientQuestionForm(request.POST or None, initial={"text": question.text})
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.question_update(
-                    question=question, text=form.cleaned_data["text"], request=request
-                )
-            except services.EducationError as error:
-                form.add_error("text", str(error))
-            else:
-                messages.success(request, _("Your question is updated."))
-                return redirect("education:questions")
-        status = 400
-    return render(
+    return _question_form(
         request,
-        TEMPLATES + "question_edit.html",
-        {"form": form, "question": question},
-        status=status,
+        form=PatientQuestionForm(request.POST or None, initial={"text": question.text}),
+        save=lambda text: services.question_update(question=question, text=text, request=request),
+        success=_("Your question is updated."),
+        template="question_edit.html",
+        context={"question": question},
     )
 
 
