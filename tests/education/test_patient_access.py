@@ -7,10 +7,7 @@ from education import services
 from education.models import Enrollment
 from education.urls import patient as patient_urls
 from tests.builders import make_staff
-
-
-def stages(pathway):
-    return [link.module for link in pathway.pathway_modules.order_by("order")]
+from tests.education.pages import stages
 
 
 @pytest.fixture

@@ -6,15 +6,12 @@ import re
 import pytest
 
 from education import services
-from education.models import ChecklistItem, ChecklistResponse, Enrollment
+from education.models import ChecklistItem, ChecklistResponse
 from tests.builders import make_pathway, make_patient
+from tests.education.pages import enrollment_of, main, page
 
 URL = "/learn/checklist/"
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-def enrollment_of(patient):
-    return Enrollment.objects.get(patient=patient)
 
 
 def item_url(item):
@@ -23,20 +20,6 @@ def item_url(item):
 
 def field(item, name):
     return f"item-{item.pk}-{name}"
-
-
-def squash(html: str) -> str:
-    """HTML with whitespace runs collapsed and none beside tags: markup, not layout."""
-    return re.sub(r"\s*(<[^>]+>)\s*", r"\1", re.sub(r"\s+", " ", html))
-
-
-def page(response) -> str:
-    return squash(response.content.decode())
-
-
-def main(response) -> str:
-    html = page(response)
-    return html[html.index("<main") : html.index("</main>")]
 
 
 def checked(html, item, value) -> bool:

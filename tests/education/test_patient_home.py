@@ -9,27 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from education import services
-from education.models import Enrollment
 from tests.builders import correct_answers, make_pathway, make_patient
+from tests.education.pages import enrollment_of, lessons, main, page, read_stage, stages
 
 URL = "/learn/"
-
-
-def stages(pathway):
-    return [link.module for link in pathway.pathway_modules.order_by("order")]
-
-
-def lessons(module):
-    return list(module.lessons.order_by("order"))
-
-
-def enrollment_of(patient):
-    return Enrollment.objects.get(patient=patient)
-
-
-def read_stage(patient, module):
-    for lesson in lessons(module):
-        services.lesson_complete(enrollment=enrollment_of(patient), lesson=lesson)
 
 
 def pass_stage(patient, module):
@@ -40,20 +23,6 @@ def pass_stage(patient, module):
         answers=correct_answers(module.quiz),
         submission_key=uuid.uuid4(),
     )
-
-
-def squash(html: str) -> str:
-    """HTML with whitespace runs collapsed and none beside tags: markup, not layout."""
-    return re.sub(r"\s*(<[^>]+>)\s*", r"\1", re.sub(r"\s+", " ", html))
-
-
-def page(response) -> str:
-    return squash(response.content.decode())
-
-
-def main(response) -> str:
-    html = page(response)
-    return html[html.index("<main") : html.index("</main>")]
 
 
 def primary_buttons(html: str) -> list[str]:

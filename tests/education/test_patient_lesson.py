@@ -1,6 +1,5 @@
 """/learn/<module>/<lesson>/: reading a lesson and marking it read."""
 
-import re
 import uuid
 
 import pytest
@@ -8,20 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from education import services
-from education.models import Enrollment, GlossaryTerm, LessonCompletion, Therapy
+from education.models import GlossaryTerm, LessonCompletion, Therapy
 from tests.builders import correct_answers, make_pathway, make_patient
-
-
-def stages(pathway):
-    return [link.module for link in pathway.pathway_modules.order_by("order")]
-
-
-def lessons(module):
-    return list(module.lessons.order_by("order"))
-
-
-def enrollment_of(patient):
-    return Enrollment.objects.get(patient=patient)
+from tests.education.pages import enrollment_of, lessons, main, page, stages
 
 
 def read(patient, lesson):
@@ -41,20 +29,6 @@ def pass_stage(patient, module):
 
 def url(module, lesson, suffix=""):
     return f"/learn/{module.slug}/{lesson.slug}/{suffix}"
-
-
-def squash(html: str) -> str:
-    """HTML with whitespace runs collapsed and none beside tags: markup, not layout."""
-    return re.sub(r"\s*(<[^>]+>)\s*", r"\1", re.sub(r"\s+", " ", html))
-
-
-def page(response) -> str:
-    return squash(response.content.decode())
-
-
-def main(response) -> str:
-    html = page(response)
-    return html[html.index("<main") : html.index("</main>")]
 
 
 @pytest.fixture

@@ -1,36 +1,17 @@
 """/learn/questions/: the patient's questions for the consultation."""
 
-import re
-
 import pytest
 
 from education import services
-from education.models import Enrollment, PatientQuestion
+from education.models import PatientQuestion
 from tests.builders import make_pathway, make_patient
+from tests.education.pages import enrollment_of, main, page
 
 URL = "/learn/questions/"
 
 
-def enrollment_of(patient):
-    return Enrollment.objects.get(patient=patient)
-
-
 def add(patient, text):
     return services.question_add(enrollment=enrollment_of(patient), text=text)
-
-
-def squash(html: str) -> str:
-    """HTML with whitespace runs collapsed and none beside tags: markup, not layout."""
-    return re.sub(r"\s*(<[^>]+>)\s*", r"\1", re.sub(r"\s+", " ", html))
-
-
-def page(response) -> str:
-    return squash(response.content.decode())
-
-
-def main(response) -> str:
-    html = page(response)
-    return html[html.index("<main") : html.index("</main>")]
 
 
 def test_the_page_lists_questions_and_offers_a_form_that_works_without_js(patient_client, patient):

@@ -9,27 +9,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from education import services
-from education.models import Choice, Enrollment, Question, QuizAttempt
+from education.models import Choice, Question, QuizAttempt
 from tests.builders import correct_answers, make_pathway, make_patient, wrong_answers
+from tests.education.pages import enrollment_of, lessons, main, page, read_stage, stages
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-def stages(pathway):
-    return [link.module for link in pathway.pathway_modules.order_by("order")]
-
-
-def lessons(module):
-    return list(module.lessons.order_by("order"))
-
-
-def enrollment_of(patient):
-    return Enrollment.objects.get(patient=patient)
-
-
-def read_stage(patient, module):
-    for lesson in lessons(module):
-        services.lesson_complete(enrollment=enrollment_of(patient), lesson=lesson)
 
 
 def quiz_url(module, suffix=""):
@@ -46,20 +30,6 @@ def form_data(quiz, answers, **overrides):
 
 def questions_of(quiz):
     return list(quiz.questions.order_by("order"))
-
-
-def squash(html: str) -> str:
-    """HTML with whitespace runs collapsed and none beside tags: markup, not layout."""
-    return re.sub(r"\s*(<[^>]+>)\s*", r"\1", re.sub(r"\s+", " ", html))
-
-
-def page(response) -> str:
-    return squash(response.content.decode())
-
-
-def main(response) -> str:
-    html = page(response)
-    return html[html.index("<main") : html.index("</main>")]
 
 
 def checked(html, question_id, choice_id) -> bool:

@@ -1,39 +1,16 @@
 """/learn/summary/: everything to bring to the consultation, printable."""
 
 import datetime as dt
-import re
 import uuid
 from pathlib import Path
 
 from django.conf import settings
 
 from education import services
-from education.models import Enrollment
 from tests.builders import correct_answers, make_patient, wrong_answers
+from tests.education.pages import enrollment_of, main, page, stages
 
 URL = "/learn/summary/"
-
-
-def stages(pathway):
-    return [link.module for link in pathway.pathway_modules.order_by("order")]
-
-
-def enrollment_of(patient):
-    return Enrollment.objects.get(patient=patient)
-
-
-def squash(html: str) -> str:
-    """HTML with whitespace runs collapsed and none beside tags: markup, not layout."""
-    return re.sub(r"\s*(<[^>]+>)\s*", r"\1", re.sub(r"\s+", " ", html))
-
-
-def page(response) -> str:
-    return squash(response.content.decode())
-
-
-def main(response) -> str:
-    html = page(response)
-    return html[html.index("<main") : html.index("</main>")]
 
 
 def test_summary_shows_the_patient_clinic_and_consultation(login, clinic, pathway):

@@ -20,16 +20,9 @@ from education.models import (
     ReadinessStatus,
 )
 from tests.builders import correct_answers, make_pathway, make_patient, wrong_answers
+from tests.education.pages import lessons, stages
 
 # --- Helpers ------------------------------------------------------------------
-
-
-def stages(pathway):
-    return [link.module for link in pathway.pathway_modules.order_by("order")]
-
-
-def lessons(module):
-    return list(module.lessons.order_by("order"))
 
 
 def read_stage(enrollment, module):
