@@ -5,7 +5,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, resolve_url
+from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 from django.utils.http import urlencode
 from django_htmx.http import HttpResponseClientRedirect
@@ -21,6 +21,16 @@ def _login_redirect(request):
         login_url = resolve_url(settings.LOGIN_URL)
         return HttpResponseClientRedirect(f"{login_url}?{urlencode({'next': next_url})}")
     return redirect_to_login(request.get_full_path())
+
+
+def _second_factor_redirect(request):
+    """Staff who have not passed the second factor in this session: to the code
+    form, or to enrolment when they have no authenticator yet."""
+    confirmed = user_has_device(request.user, confirmed=True)
+    target = reverse("accounts:otp-verify" if confirmed else "accounts:otp-setup")
+    if getattr(request, "htmx", False):
+        return HttpResponseClientRedirect(target)
+    return redirect(target)
 
 
 def signed_in_required(view):
@@ -47,8 +57,7 @@ def editor_required(view):
         if not (user.is_active and user.is_staff):
             raise PermissionDenied
         if not staff_is_verified(user):
-            confirmed = user_has_device(user, confirmed=True)
-            return redirect("accounts:otp-verify" if confirmed else "accounts:otp-setup")
+            return _second_factor_redirect(request)
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -77,11 +86,7 @@ def role_required(*roles):
             if user.is_superuser or user.role not in roles:
                 raise PermissionDenied
             if user.is_clinic_staff and not staff_is_verified(user):
-                confirmed = user_has_device(user, confirmed=True)
-                target = "accounts:otp-verify" if confirmed else "accounts:otp-setup"
-                if getattr(request, "htmx", False):
-                    return HttpResponseClientRedirect(reverse(target))
-                return redirect(target)
+                return _second_factor_redirect(request)
             return view(request, *args, **kwargs)
 
         return wrapper
@@ -91,14 +96,3 @@ def role_required(*roles):
 
 patient_required = role_required(User.Role.PATIENT)
 clinic_staff_required = role_required(User.Role.CLINICIAN, User.Role.CLINIC_ADMIN)
-clinic_admin_required = role_required(User.Role.CLINIC_ADMIN)
-
-
-def get_patient_for_staff(staff: User, patient_id: int) -> User:
-    """A patient of the staff member's own clinic, or 404."""
-    return get_object_or_404(
-        User.objects.select_related("clinic", "patient_profile"),
-        pk=patient_id,
-        role=User.Role.PATIENT,
-        clinic_id=staff.clinic_id,
-    )

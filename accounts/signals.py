@@ -3,6 +3,7 @@
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from education.audit import audit_record
 
@@ -16,8 +17,6 @@ SESSION_STARTED_KEY = "session_started_at"
 @receiver(user_logged_in)
 def on_login(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
-        from django.utils import timezone
-
         request.session[SESSION_STARTED_KEY] = timezone.now().timestamp()
         if user.clinic_id:
             request.session[SESSION_TZ_KEY] = user.clinic.timezone
@@ -37,7 +36,11 @@ def on_logout(sender, request, user, **kwargs):
 
 
 @receiver(pre_save, sender=User)
-def remember_active_state(sender, instance, **kwargs):
+def remember_active_state(sender, instance, update_fields=None, **kwargs):
+    # Saves that cannot touch is_active (last_login at each sign-in) skip the lookup.
+    if update_fields is not None and "is_active" not in update_fields:
+        instance._was_active = False
+        return
     instance._was_active = (
         instance.pk is not None and User.objects.filter(pk=instance.pk, is_active=True).exists()
     )

@@ -2,6 +2,7 @@
 views of progress (superusers) and the audit log (clinic admins: own clinic)."""
 
 from django.contrib import admin, messages
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -216,8 +217,6 @@ class QuizAdmin(VersionedAdmin):
     inlines = [QuestionInline]
 
     def get_queryset(self, request):
-        from django.db.models import Count
-
         return super().get_queryset(request).annotate(n_questions=Count("questions"))
 
     @admin.display(description=_("questions"), ordering="n_questions")

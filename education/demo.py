@@ -29,6 +29,7 @@ from .models import (
     Status,
 )
 from .selectors import Outline, pathway_outline, quiz_questions
+from .services import enrollment_create
 
 DEMO_PASSWORD = "consultready-demo"  # noqa: S105 - documented demo password
 DEMO_TOTP_KEY = "JBSWY3DPEHPK3PXP"
@@ -188,8 +189,6 @@ def demo_accounts_create() -> DemoAccounts:
     )
     pathway = default_pathway()
     if pathway is not None:
-        from .services import enrollment_create
-
         for key, by in (("patient", "clinician"), ("other-patient", "other-clinician")):
             enrollment_create(patient=users[key], pathway=pathway, enrolled_by=users[by])
     return DemoAccounts(clinic=clinic, other_clinic=other, users=users)

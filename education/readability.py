@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import textstat
 from django.utils.translation import gettext as _
 
-from .rendering import block_texts
+from .rendering import block_texts, render_markdown
 
 MAX_GRADE = 8
 MAX_SENTENCE_WORDS = 25
@@ -65,6 +65,4 @@ def lesson_readability(lesson) -> Readability:
 
 
 def heading_ids(body: str) -> set[str]:
-    from .rendering import render_markdown
-
     return set(re.findall(r'<h[2-4] id="([^"]+)"', str(render_markdown(body))))

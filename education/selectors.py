@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.core.cache import cache
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Subquery, Value
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,18 +18,24 @@ from accounts.models import User
 
 from . import readiness
 from .models import (
+    AttemptAnswer,
+    AuditEvent,
     Checklist,
     ChecklistItem,
     ChecklistResponse,
+    Choice,
     Enrollment,
+    GlossaryTerm,
     Lesson,
     LessonCompletion,
     Module,
     Pathway,
     PathwayModule,
+    PatientQuestion,
     Question,
     Quiz,
     QuizAttempt,
+    ReadinessStatus,
     Status,
 )
 
@@ -397,8 +404,6 @@ class PatientBrief:
 def patient_brief(enrollment: Enrollment, *, timeline_limit: int = 30) -> PatientBrief:
     """Everything a clinician reads before the consultation, for one enrollment
     already scoped to the clinic (see ``enrollment_get_for_staff``)."""
-    from .models import AttemptAnswer, AuditEvent, Choice, ReadinessStatus
-
     state = patient_state(enrollment)
     stage_order = {s.quiz.pk: s.number for s in state.stages if s.quiz is not None}
 
@@ -619,8 +624,6 @@ def lesson_next_destination(state: PatientState, lesson: Lesson) -> Step:
 
 def glossary_pairs() -> list[tuple[str, str]]:
     """Every glossary term with its definition: one query."""
-    from .models import GlossaryTerm
-
     return list(GlossaryTerm.objects.order_by("term").values_list("term", "definition"))
 
 
@@ -690,8 +693,6 @@ def checklist_groups(state: PatientState) -> list[ChecklistGroup]:
 
 def checklist_item_get_for_patient(enrollment: Enrollment, item_id: int) -> ChecklistItem:
     """An item of the patient's published checklist, or 404."""
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(
         ChecklistItem.objects.select_related("checklist"),
         pk=item_id,
@@ -701,17 +702,11 @@ def checklist_item_get_for_patient(enrollment: Enrollment, item_id: int) -> Chec
 
 
 def patient_questions_list(enrollment: Enrollment) -> list:
-    from .models import PatientQuestion
-
     return list(PatientQuestion.objects.filter(enrollment=enrollment).order_by("created_at", "pk"))
 
 
 def patient_question_get_for_patient(patient: User, question_id: int):
     """One of the patient's own questions, or 404."""
-    from django.shortcuts import get_object_or_404
-
-    from .models import PatientQuestion
-
     return get_object_or_404(
         PatientQuestion.objects.select_related("enrollment", "enrollment__patient"),
         pk=question_id,

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import PatientProfile, User
 
 from . import readiness
 from .audit import audit_record
@@ -28,7 +28,7 @@ from .models import (
     Status,
 )
 from .models.progress import NOTE_MAX_LENGTH, QUESTION_MAX_LENGTH
-from .selectors import PatientState, patient_state
+from .selectors import PatientState, patient_state, quiz_questions
 
 
 class EducationError(Exception):
@@ -179,8 +179,6 @@ def quiz_attempt_submit(
         raise EducationError(
             _("This quiz was updated while you were answering. Please answer the new version.")
         )
-    from .selectors import quiz_questions
-
     questions = quiz_questions(quiz)
     if not questions:
         raise EducationError(_("This quiz has no questions yet."))
@@ -353,8 +351,6 @@ def _require_same_clinic(staff: User, enrollment: Enrollment):
 def consultation_set(*, staff: User, enrollment: Enrollment, consultation_at, request=None):
     """Set or clear the consultation date on the patient and the dashboard row."""
     _require_same_clinic(staff, enrollment)
-    from accounts.models import PatientProfile
-
     PatientProfile.objects.update_or_create(
         user_id=enrollment.patient_id, defaults={"consultation_at": consultation_at}
     )

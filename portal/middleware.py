@@ -48,9 +48,9 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            # Pages for signed-in people hold patient data: keep them out of caches.
+            # Pages for signed-in people hold patient data: keep them out of caches
+            # (no-cache, no-store, must-revalidate, private).
             add_never_cache_headers(response)
-            response.headers["Cache-Control"] = "no-store, no-cache, must-revalidate, private"
         if getattr(request, "htmx", None) is not None:
             patch_vary_headers(response, ["HX-Request"])
         return response

@@ -33,7 +33,7 @@ class SignedIn(HttpUser):
     abstract = True
     wait_time = between(0, 0)
 
-    def login(self, account: dict, staff: bool = False):
+    def login(self, account: dict):
         self.client.cookies.set("sessionid", account["session"])
         response = self.client.get("/bench/bare", name="session check", allow_redirects=False)
         if response.status_code != 200:
@@ -60,7 +60,7 @@ class PatientHome(SignedIn):
 
 class BareClinician(SignedIn):
     def on_start(self):
-        self.login(next(_clinicians), staff=True)
+        self.login(next(_clinicians))
 
     @task
     def bare(self):
@@ -69,7 +69,7 @@ class BareClinician(SignedIn):
 
 class Dashboard(SignedIn):
     def on_start(self):
-        self.login(next(_clinicians), staff=True)
+        self.login(next(_clinicians))
 
     @task
     def dashboard(self):
@@ -129,7 +129,7 @@ class ClinicianMix(SignedIn):
     """Clinicians filtering the dashboard and opening briefs."""
 
     def on_start(self):
-        self.login(next(_clinicians), staff=True)
+        self.login(next(_clinicians))
 
     @task(3)
     def dashboard(self):
