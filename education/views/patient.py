@@ -385,9 +385,10 @@ def checklist_item_save(request: HttpRequest, item_id: int) -> HttpResponse:
 # --- My questions -------------------------------------------------------------
 
 
-def _question_form(request, *, form, save, success: str, template: str, context: dict):
+def _question_form(request, *, form, save, success: str, template: str, context):
     """Show or handle a question form: on success a message and back to the list
-    (post/redirect/get); on a problem the form again with status 400."""
+    (post/redirect/get); on a problem the form again with status 400. ``context``
+    is called only when a page is rendered."""
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -399,7 +400,7 @@ def _question_form(request, *, form, save, success: str, template: str, context:
                 messages.success(request, success)
                 return redirect("education:questions")
         status = 400
-    return render(request, TEMPLATES + template, {"form": form, **context}, status=status)
+    return render(request, TEMPLATES + template, {"form": form, **context()}, status=status)
 
 
 @patient_required
@@ -414,7 +415,7 @@ def questions(request: HttpRequest) -> HttpResponse:
         save=lambda text: services.question_add(enrollment=enrollment, text=text, request=request),
         success=_("Your question is added."),
         template="questions.html",
-        context={"questions": selectors.patient_questions_list(enrollment)},
+        context=lambda: {"questions": selectors.patient_questions_list(enrollment)},
     )
 
 
@@ -428,7 +429,7 @@ def question_edit(request: HttpRequest, question_id: int) -> HttpResponse:
         save=lambda text: services.question_update(question=question, text=text, request=request),
         success=_("Your question is updated."),
         template="question_edit.html",
-        context={"question": question},
+        context=lambda: {"question": question},
     )
 
 
