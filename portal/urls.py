@@ -9,7 +9,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("learn/", include("education.urls.patient")),
-    path("clinic/", include("education.urls.clinician")),
+    path("clinic/", include("education.urls.clinic")),
     path("preview/", include("education.urls.preview")),
     path("admin/", admin.site.urls),
 ]

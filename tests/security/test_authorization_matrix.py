@@ -416,7 +416,7 @@ MATRIX: dict[str, Row] = {
     # Clinician pages.
     "clinic:dashboard": Row(staff_page(get_only())),
     "clinic:export-csv": Row(staff_page(get_only())),
-    "clinic:patient-detail": Row(staff_page(get_only(), get_only("404")), kwargs=_patient),
+    "clinic:brief": Row(staff_page(get_only(), get_only("404")), kwargs=_patient),
     # An empty consultation date clears it (by design); back to the brief.
     "clinic:consultation-update": Row(
         staff_page(post_only("302>/clinic/patients/"), post_only("404")), kwargs=_patient
@@ -510,7 +510,7 @@ def test_the_admin_is_one_entry_and_its_own_patterns_are_left_out():
 
 
 def test_anonymous_login_redirect_keeps_the_page_to_come_back_to(world, db):
-    url = build_url("clinic:patient-detail", world, "anonymous", "own")
+    url = build_url("clinic:brief", world, "anonymous", "own")
     response = Client().get(url)
     location = urlsplit(response["Location"])
     assert location.path == "/accounts/login/"

@@ -1,4 +1,4 @@
-"""The clinician workspace (/clinic/): dashboard, patient brief, its actions, CSV export.
+"""The clinic workspace (/clinic/): dashboard, patient brief, its actions, CSV export.
 
 Every view is for clinic staff; a patient of another clinic is a 404 everywhere.
 """
@@ -27,8 +27,8 @@ from education.forms.clinician import (
 from education.models import ChecklistResponse, Enrollment
 from education.pagination import DeferredJoinList
 
-DASHBOARD_TEMPLATE = "education/clinician/dashboard.html"
-BRIEF_TEMPLATE = "education/clinician/patient_detail.html"
+DASHBOARD_TEMPLATE = "education/clinic/dashboard.html"
+BRIEF_TEMPLATE = "education/clinic/brief.html"
 COLUMNS = (
     ("name", gettext_lazy("Patient")),
     ("consultation", gettext_lazy("Consultation")),
@@ -103,7 +103,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
 
 
 def _brief_url(enrollment: Enrollment) -> str:
-    return reverse("clinic:patient-detail", args=[enrollment.patient_id])
+    return reverse("clinic:brief", args=[enrollment.patient_id])
 
 
 def _render_brief(
@@ -139,7 +139,7 @@ def _render_brief(
 
 @clinic_staff_required
 @require_GET
-def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
+def brief(request: HttpRequest, patient_id: int) -> HttpResponse:
     enrollment = selectors.enrollment_get_for_staff(request.user, patient_id)
     audit_record(
         action="education.brief.viewed",

@@ -1,13 +1,13 @@
 from django.urls import path
 
-from education.views import clinician as views
+from education.views import clinic as views
 
 app_name = "clinic"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("export.csv", views.export_csv, name="export-csv"),
-    path("patients/<int:patient_id>/", views.patient_detail, name="patient-detail"),
+    path("patients/<int:patient_id>/", views.brief, name="brief"),
     path(
         "patients/<int:patient_id>/consultation/",
         views.consultation_update,
