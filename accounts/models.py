@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .lockout import login_email_normalise
+
 TIMEZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
 
@@ -60,7 +62,8 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
     def get_by_natural_key(self, username):
-        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+        email = login_email_normalise(username)
+        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": email})
 
 
 class User(AbstractBaseUser, PermissionsMixin):

@@ -73,3 +73,27 @@ def test_client_address_comes_from_the_trusted_proxy_hop(rf, settings):
     assert client_ip(request) == "203.0.113.50"
     settings.TRUSTED_PROXY_COUNT = 0
     assert client_ip(request) == "10.0.0.2"
+
+
+def test_failures_with_case_and_space_variants_count_against_one_account(patient):
+    """Five failures spread over spellings of one e-mail lock every spelling,
+    even the exact one with the right password, from any address."""
+    email = patient.email
+    variants = [email.upper(), email.title(), f"  {email}  ", email.capitalize(), email]
+    for n, variant in enumerate(variants):
+        # A fresh address each time: the lock must come from the account count alone.
+        Client(REMOTE_ADDR=f"203.0.113.{100 + n}").post(
+            "/accounts/login/", {"username": variant, "password": "wrong password, sorry"}
+        )
+    for n, variant in enumerate([email, email.upper(), f" {email} "]):
+        response = Client(REMOTE_ADDR=f"198.51.100.{50 + n}").post(
+            "/accounts/login/", {"username": variant, "password": PASSWORD}
+        )
+        assert response.status_code == 429, variant
+
+
+def test_a_variant_spelling_signs_in_when_the_account_is_not_locked(patient):
+    response = Client(REMOTE_ADDR="203.0.113.120").post(
+        "/accounts/login/", {"username": f" {patient.email.upper()} ", "password": PASSWORD}
+    )
+    assert response.status_code == 302
