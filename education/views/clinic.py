@@ -26,6 +26,7 @@ from education.forms.clinician import (
 )
 from education.models import ChecklistResponse, Enrollment
 from education.pagination import DeferredJoinList
+from portal.htmx import HtmxHttpRequest, render_page_or_fragment
 
 DASHBOARD_TEMPLATE = "education/clinic/dashboard.html"
 BRIEF_TEMPLATE = "education/clinic/brief.html"
@@ -35,11 +36,6 @@ COLUMNS = (
     ("progress", gettext_lazy("Progress")),
     ("activity", gettext_lazy("Last activity")),
 )
-
-
-def _wants_fragment(request: HttpRequest) -> bool:
-    htmx = request.htmx
-    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
 def _sort_columns(current: str) -> dict:
@@ -58,7 +54,7 @@ def _sort_columns(current: str) -> dict:
 @clinic_staff_required
 @require_GET
 @vary_on_headers("HX-Request")
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     form = DashboardFilterForm(request.GET)
     filters = form.filters()
     rows = selectors.enrollment_list_for_staff(request.user, filters=filters)
@@ -71,10 +67,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "page_obj": page,
         "columns": _sort_columns(filters.sort),
     }
-    template = DASHBOARD_TEMPLATE
-    if _wants_fragment(request):
-        template += "#patient-table"
-    return render(request, template, context)
+    return render_page_or_fragment(request, DASHBOARD_TEMPLATE, context, fragments="patient-table")
 
 
 @clinic_staff_required

@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,17 +22,12 @@ from education.forms.patient import (
     unknown_checklist_fields,
 )
 from education.rendering import render_lesson
+from portal.htmx import HtmxHttpRequest, render_page_or_fragment, wants_fragment
 
 TEMPLATES = "education/patient/"
 
 
 # --- Helpers ------------------------------------------------------------------
-
-
-def _wants_fragment(request: HttpRequest) -> bool:
-    """An htmx swap (not a boosted navigation or a history restore)."""
-    htmx = request.htmx
-    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
 def _enrollment(request: HttpRequest):
@@ -195,7 +189,7 @@ def _quiz_context(state, stage, **extra) -> dict:
 @patient_required
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
-def quiz(request: HttpRequest, module_slug: str) -> HttpResponse:
+def quiz(request: HtmxHttpRequest, module_slug: str) -> HttpResponse:
     enrollment = _enrollment_or_404(request)
     state = selectors.patient_state(enrollment)
     stage, locked = _open_quiz_or_locked(request, state, module_slug)
@@ -203,7 +197,6 @@ def quiz(request: HttpRequest, module_slug: str) -> HttpResponse:
         return locked
     quiz = stage.quiz
     questions = selectors.quiz_questions(quiz)
-    fragment = _wants_fragment(request)
     if request.method == "GET":
         form = QuizForm(questions=questions, quiz_version=quiz.version)
         context = _quiz_context(state, stage, form=form, rows=form.rows())
@@ -232,12 +225,14 @@ def quiz(request: HttpRequest, module_slug: str) -> HttpResponse:
                 message = form.general_error or _(
                     "This form is out of date. Please check your answers and send them again."
                 )
-            elif fragment:
+            elif wants_fragment(request):
                 feedback = selectors.quiz_attempt_feedback(attempt, questions)
                 context = _quiz_context(
                     state, stage, attempt=attempt, feedback=feedback, focus_result=True
                 )
-                return render(request, TEMPLATES + "quiz.html#quiz-result", context)
+                return render_page_or_fragment(
+                    request, TEMPLATES + "quiz.html", context, fragments="quiz-result"
+                )
             else:
                 return redirect("education:quiz-result", module_slug, attempt.number)
     else:
@@ -246,12 +241,16 @@ def quiz(request: HttpRequest, module_slug: str) -> HttpResponse:
     fresh = QuizForm(questions=questions, quiz_version=quiz.version)
     fresh.picked = form.picked
     context = _quiz_context(
-        state, stage, form=fresh, rows=fresh.rows(errors or form.question_errors), message=message
+        state,
+        stage,
+        form=fresh,
+        rows=fresh.rows(errors or form.question_errors),
+        message=message,
+        focus_message=wants_fragment(request),
     )
-    if fragment:
-        context["focus_message"] = True
-        return render(request, TEMPLATES + "quiz.html#quiz-form", context)
-    return render(request, TEMPLATES + "quiz.html", context, status=400)
+    return render_page_or_fragment(
+        request, TEMPLATES + "quiz.html", context, fragments="quiz-form", status=400
+    )
 
 
 @patient_required
@@ -344,7 +343,7 @@ def checklist(request: HttpRequest) -> HttpResponse:
 @patient_required
 @vary_on_headers("HX-Request")
 @require_POST
-def checklist_item_save(request: HttpRequest, item_id: int) -> HttpResponse:
+def checklist_item_save(request: HtmxHttpRequest, item_id: int) -> HttpResponse:
     """Save one item. htmx swaps the item in place; without JavaScript the
     patient goes back to the checklist."""
     enrollment = _enrollment_or_404(request)
@@ -364,11 +363,13 @@ def checklist_item_save(request: HttpRequest, item_id: int) -> HttpResponse:
             form.add_error("answer", str(error))
         else:
             form.saved = True
-    if _wants_fragment(request):
-        context = {"form": form}
-        html = render_to_string(TEMPLATES + "checklist.html#checklist-item", context, request)
-        html += render_to_string(TEMPLATES + "checklist.html#checklist-announce", context, request)
-        return HttpResponse(html)
+    if wants_fragment(request):
+        return render_page_or_fragment(
+            request,
+            TEMPLATES + "checklist.html",
+            {"form": form},
+            fragments=("checklist-item", "checklist-announce"),
+        )
     if form.saved:
         messages.success(request, _("Your answer is saved."))
         return redirect(reverse("education:checklist") + f"#{form.dom_id}")
