@@ -103,6 +103,8 @@ INSTALLED_APPS = [
     "axes",
     "accounts",
     "education",
+    "reminders",
+    "django_tasks_db",
     "portal",
 ]
 
@@ -278,6 +280,20 @@ else:
         }
     }
 
+# Absolute links in e-mails sent by the worker (no request to build them from).
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- Background tasks (django.tasks) --------------------------------------
+# The database queue by default (worker: manage.py db_worker); RQ on Redis when
+# REDIS_URL is set (worker: manage.py rqworker default --with-scheduler).
+TASKS_QUEUE = os.environ.get("TASKS_QUEUE", "rq" if REDIS_URL else "db")
+if TASKS_QUEUE == "rq":
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 # --- Security -------------------------------------------------------------
 
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
@@ -354,3 +370,25 @@ SITE_NAME = "ConsultReady"
 
 # A bare signed-in view at /bench/bare, the ceiling `make bench` compares pages with.
 BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
+
+# Hosts a lesson's reference may link to (a host matches itself and its
+# subdomains): regulators, literature indexes and DOIs, trial registries and
+# professional or patient societies. A clinic adds its own, comma-separated,
+# in CONTENT_EXTRA_SOURCE_DOMAINS.
+CONTENT_SOURCE_DOMAINS = [
+    "fda.gov",
+    "ecfr.gov",
+    "nih.gov",
+    "medlineplus.gov",
+    "doi.org",
+    "clinicaltrials.gov",
+    "cochranelibrary.com",
+    "nhs.uk",
+    "aad.org",
+    "ishrs.org",
+    "isscr.org",
+    "closerlookatstemcells.org",
+    "carfintl.org",
+    "ama-assn.org",
+    *env_list("CONTENT_EXTRA_SOURCE_DOMAINS", ""),
+]
