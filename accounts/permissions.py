@@ -12,6 +12,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from django_otp import user_has_device
 
 from .models import User
+from .redirects import is_safe_url
 
 
 def _login_redirect(request):
@@ -25,12 +26,27 @@ def _login_redirect(request):
 
 def _second_factor_redirect(request):
     """Staff who have not passed the second factor in this session: to the code
-    form, or to enrolment when they have no authenticator yet."""
+    form, or to enrolment when they have no authenticator yet, then back to the
+    page they asked for."""
     confirmed = user_has_device(request.user, confirmed=True)
     target = reverse("accounts:otp-verify" if confirmed else "accounts:otp-setup")
     if getattr(request, "htmx", False):
+        back = request.headers.get("HX-Current-URL")
+        back = back if is_safe_url(request, back) else None
+    else:
+        back = request.get_full_path() if request.method == "GET" else None
+    if back:
+        target = f"{target}?{urlencode({'next': back})}"
+    if getattr(request, "htmx", False):
         return HttpResponseClientRedirect(target)
     return redirect(target)
+
+
+def needs_second_factor(user) -> bool:
+    """Staff (clinic staff, admin-site users) who have not passed the second
+    factor in this session."""
+    staff = user.is_clinic_staff or user.is_staff or user.is_superuser
+    return staff and not staff_is_verified(user)
 
 
 def signed_in_required(view):
@@ -41,6 +57,22 @@ def signed_in_required(view):
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return _login_redirect(request)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def account_page_required(view):
+    """A page about the signed-in person's own account (password, second factor):
+    staff reach it only after the second factor, so a stolen password alone can
+    neither change the password nor touch the second factor."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return _login_redirect(request)
+        if needs_second_factor(request.user):
+            return _second_factor_redirect(request)
         return view(request, *args, **kwargs)
 
     return wrapper

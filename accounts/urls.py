@@ -3,21 +3,21 @@ from django.urls import path, reverse_lazy
 
 from . import views
 from .forms import EmailAuthenticationForm
-from .permissions import signed_in_required
+from .permissions import account_page_required
 
 app_name = "accounts"
 
 urlpatterns = [
     path(
         "login/",
-        auth_views.LoginView.as_view(
+        views.SignInView.as_view(
             template_name="accounts/login.html",
             authentication_form=EmailAuthenticationForm,
             redirect_authenticated_user=True,
         ),
         name="login",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", views.SignOutView.as_view(), name="logout"),
     path(
         "password_reset/",
         auth_views.PasswordResetView.as_view(
@@ -50,7 +50,7 @@ urlpatterns = [
     ),
     path(
         "password_change/",
-        signed_in_required(
+        account_page_required(
             auth_views.PasswordChangeView.as_view(
                 template_name="accounts/password_change_form.html",
                 success_url=reverse_lazy("accounts:password-change-done"),
@@ -60,7 +60,7 @@ urlpatterns = [
     ),
     path(
         "password_change/done/",
-        signed_in_required(
+        account_page_required(
             auth_views.PasswordChangeDoneView.as_view(
                 template_name="accounts/password_change_done.html"
             )

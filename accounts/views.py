@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,10 +12,13 @@ from django_htmx.http import HttpResponseClientRedirect
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 
+from education.audit import audit_record
+
 from . import otp
 from .forms import InvitationForm, OTPTokenForm, SetPasswordForm
 from .models import User
 from .permissions import clinic_staff_required, signed_in_required
+from .redirects import is_safe_url, safe_next_url
 from .services import (
     AccountsError,
     invitation_accept,
@@ -22,6 +26,23 @@ from .services import (
     invitation_get_from_token,
     invitation_url,
 )
+from .sessions import sessions_end_for_user
+
+
+class SafeNextMixin:
+    """Django's sign-in and sign-out views, with ``next`` checked by the one helper."""
+
+    def get_redirect_url(self):
+        target = self.request.POST.get("next", self.request.GET.get("next"))
+        return target if is_safe_url(self.request, target) else ""
+
+
+class SignInView(SafeNextMixin, auth_views.LoginView):
+    pass
+
+
+class SignOutView(SafeNextMixin, auth_views.LogoutView):
+    pass
 
 
 def locked_out(request: HttpRequest, credentials=None, *args, **kwargs) -> HttpResponse:
@@ -62,7 +83,7 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
             request,
             _("Welcome, %(name)s. Your account is ready.") % {"name": user.get_short_name()},
         )
-        return redirect("home")
+        return redirect(safe_next_url(request))
     return render(
         request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form}
     )
@@ -100,7 +121,8 @@ def invitation_create_view(request: HttpRequest) -> HttpResponse:
 
 
 def _require_staff(request):
-    if not request.user.is_clinic_staff:
+    user = request.user
+    if not (user.is_clinic_staff or user.is_staff or user.is_superuser):
         raise PermissionDenied
 
 
@@ -108,26 +130,57 @@ def _require_staff(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def otp_setup_view(request: HttpRequest) -> HttpResponse:
-    """Enrol an authenticator app: scan the QR code, confirm with one code."""
+    """Enrol an authenticator app: scan the QR code, confirm with one code.
+
+    Every visit shows a fresh key kept in this session only; the code must come
+    from the key this session was shown.
+    """
     _require_staff(request)
     if user_has_device(request.user, confirmed=True):
         return redirect("accounts:otp-verify")
-    device = otp.pending_totp_device(request.user)
+    key = otp.enrolment_key(request.session)
     form = OTPTokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["otp_token"].strip()):
-            backup_codes = otp.totp_device_confirm(device=device)
-            otp_login(request, device)
-            return render(request, "accounts/otp_backup_codes.html", {"codes": backup_codes})
+    if request.method == "POST" and key is None:
+        key = otp.enrolment_key_new(request.session)
+        form = OTPTokenForm()
+        messages.error(request, _("The set-up page had expired. Scan this new code and try again."))
+    elif request.method == "POST" and form.is_valid():
+        step = otp.enrolment_token_matches(key, form.cleaned_data["otp_token"])
+        if step is not None:
+            device, backup_codes = otp_enrolment_confirm(request, key=key, step=step)
+            return render(
+                request,
+                "accounts/otp_backup_codes.html",
+                {"codes": backup_codes, "next": safe_next_url(request)},
+            )
         form.add_error(
             "otp_token",
             _("That code did not match. Check the time on your phone and try the newest code."),
         )
+    elif request.method == "GET":
+        key = otp.enrolment_key_new(request.session)
+    device = otp.enrolment_device(request.user, key)
     return render(
         request,
         "accounts/otp_setup.html",
         {"form": form, "qr_svg": otp.qr_svg(device), "secret": otp.base32_secret(device)},
     )
+
+
+def otp_enrolment_confirm(request: HttpRequest, *, key: str, step: int):
+    """Save the device, verify this session, end every other session of the account."""
+    device, backup_codes = otp.totp_device_confirm(user=request.user, key=key, step=step)
+    request.session.pop(otp.ENROLMENT_KEY_SESSION, None)
+    otp_login(request, device)
+    request.session.cycle_key()
+    ended = sessions_end_for_user(request.user, keep=request.session.session_key)
+    audit_record(
+        action="accounts.two_factor.enrolled",
+        actor=request.user,
+        request=request,
+        detail={"other_sessions_ended": ended},
+    )
+    return device, backup_codes
 
 
 @signed_in_required
@@ -145,6 +198,6 @@ def otp_verify_view(request: HttpRequest) -> HttpResponse:
         device = match_token(request.user, form.cleaned_data["otp_token"].strip())
         if device is not None:
             otp_login(request, device)
-            return redirect(request.GET.get("next") or "home")
+            return redirect(safe_next_url(request))
         form.add_error("otp_token", _("That code did not work. Try the newest code from your app."))
     return render(request, "accounts/otp_verify.html", {"form": form})
