@@ -11,6 +11,7 @@ urlpatterns = [
     path("learn/", include("education.urls.patient")),
     path("clinic/", include("education.urls.clinic")),
     path("preview/", include("education.urls.preview")),
+    path("reminders/", include("reminders.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -109,6 +109,8 @@ class ReminderSend(models.Model):
     skipped_because = models.CharField(max_length=30, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=200, blank=True)
+    # When a queued or retried send may go out (also its backoff after an error).
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(_("recorded"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
@@ -159,6 +161,7 @@ class ClinicianDigest(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=200, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
 

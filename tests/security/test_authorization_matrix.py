@@ -22,6 +22,7 @@ from accounts.models import User
 from accounts.services import invitation_create, invitation_token
 from education import services
 from education.models import ChecklistItem, ChecklistResponse, Lesson, PathwayModule, Quiz
+from reminders.emails import unsubscribe_token
 from tests.builders import (
     correct_answers,
     make_clinic,
@@ -227,6 +228,12 @@ def _invitation(world: World, persona: str, scenario: str) -> dict:
 
 def _preview(world: World, persona: str, scenario: str) -> dict:
     return {"lesson_id": world.first_lesson(world.patient).pk}
+
+
+def _unsubscribe(world: World, persona: str, scenario: str) -> dict:
+    if scenario == "other":
+        return {"token": "not-a-real-token"}
+    return {"token": unsubscribe_token(user_id=world.patient.pk)}
 
 
 def _reset(world: World, persona: str, scenario: str) -> dict:
@@ -437,6 +444,12 @@ MATRIX: dict[str, Row] = {
             None,
         ),
         kwargs=_preview,
+    ),
+    # Reminders: the patient's own switch; a post without a choice is refused.
+    "reminders:settings": Row(patient_page(("200", "200", "400", "400"))),
+    # The signed unsubscribe link needs no sign-in; a broken one explains itself with a 400.
+    "reminders:unsubscribe": Row(
+        (everyone(same("200")), everyone(same("400"))), kwargs=_unsubscribe
     ),
 }
 
