@@ -2,13 +2,15 @@
 views of progress (superusers) and the audit log (clinic admins: own clinic)."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
 from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services
+from . import governance, services
 from .models import (
     AttemptAnswer,
     AuditEvent,
@@ -30,17 +32,21 @@ from .models import (
     Question,
     Quiz,
     QuizAttempt,
+    Status,
     Therapy,
 )
 from .readability import lesson_readability
 
-# --- Publishing -------------------------------------------------------------
+# --- Publishing and retiring --------------------------------------------------
 
 
-@admin.action(description=_("Publish selected (new version where changed)"))
+@admin.action(description=_("Publish selected (new version where changed)"), permissions=["change"])
 def publish(modeladmin, request, queryset):
+    retired = [obj for obj in queryset if obj.status == Status.RETIRED]
     bumped = sum(
-        services.content_publish(obj=obj, actor=request.user, request=request) for obj in queryset
+        services.content_publish(obj=obj, actor=request.user, request=request)
+        for obj in queryset
+        if obj.status != Status.RETIRED
     )
     modeladmin.message_user(
         request,
@@ -52,19 +58,102 @@ def publish(modeladmin, request, queryset):
         % {"n": bumped},
         messages.SUCCESS,
     )
+    if retired:
+        modeladmin.message_user(
+            request,
+            _("Retired content stays retired: %(titles)s.")
+            % {"titles": ", ".join(str(obj) for obj in retired)},
+            messages.WARNING,
+        )
 
 
-@admin.action(description=_("Unpublish selected (back to draft)"))
+@admin.action(description=_("Unpublish selected (back to draft)"), permissions=["change"])
 def unpublish(modeladmin, request, queryset):
+    kept = []
     for obj in queryset:
+        if obj.status != Status.PUBLISHED or governance.has_patient_records(obj):
+            kept.append(obj)
+            continue
         services.content_unpublish(obj=obj, actor=request.user, request=request)
-    modeladmin.message_user(request, _("Moved back to draft."), messages.SUCCESS)
+    if len(kept) < len(queryset):
+        modeladmin.message_user(request, _("Moved back to draft."), messages.SUCCESS)
+    if kept:
+        modeladmin.message_user(
+            request,
+            _(
+                "Not moved back to draft (patients have records on it, or it is not "
+                "published): %(titles)s. Retire published content instead."
+            )
+            % {"titles": ", ".join(str(obj) for obj in kept)},
+            messages.WARNING,
+        )
 
 
-class VersionedAdmin(admin.ModelAdmin):
-    actions = [publish, unpublish]
+@admin.action(description=_("Retire selected (patients' records are kept)"), permissions=["change"])
+def retire(modeladmin, request, queryset):
+    retired = sum(
+        governance.content_retire(obj=obj, actor=request.user, request=request) for obj in queryset
+    )
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "Retired %(n)d item. Patients' answers and reading records are kept.",
+            "Retired %(n)d items. Patients' answers and reading records are kept.",
+            retired,
+        )
+        % {"n": retired},
+        messages.SUCCESS,
+    )
+
+
+class LibraryAdmin(admin.ModelAdmin):
+    """Library content: nothing a patient could have seen is deleted, and no
+    bulk delete at all."""
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or governance.content_may_delete(obj)
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
+        actions.pop("delete_selected", None)
+        return actions
+
+
+class LibraryInline:
+    """An inline of library content: rows are deleted only while the parent
+    was never published and no patient record points at it."""
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or governance.content_may_delete(obj)
+
+
+class AllRowsInlineFormSet(BaseInlineFormSet):
+    """Edits retired rows too (the default manager hides them from patients)."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        pk_name = self.model._meta.pk.name
+        if hasattr(form.fields.get(pk_name), "queryset"):
+            form.fields[pk_name].queryset = self.model.all_objects.all()
+
+
+class RetirableInline(LibraryInline):
+    formset = AllRowsInlineFormSet
+
+    def get_queryset(self, request):
+        queryset = self.model.all_objects.all()
+        ordering = self.get_ordering(request)
+        return queryset.order_by(*ordering) if ordering else queryset
+
+
+class VersionedAdmin(LibraryAdmin):
+    actions = [publish, unpublish, retire]
     list_filter = ["status"]
-    readonly_fields = ["version", "published_at", "updated_at"]
+    readonly_fields = ["status", "version", "published_at", "retired_at", "updated_at"]
 
     @admin.display(description=_("version"))
     def version_badge(self, obj):
@@ -74,7 +163,7 @@ class VersionedAdmin(admin.ModelAdmin):
 # --- Pathways and modules ----------------------------------------------------
 
 
-class PathwayModuleInline(admin.TabularInline):
+class PathwayModuleInline(LibraryInline, admin.TabularInline):
     model = PathwayModule
     extra = 0
     fields = ["order", "module"]
@@ -115,7 +204,7 @@ class ModuleAdmin(VersionedAdmin):
 # --- Lessons ------------------------------------------------------------------
 
 
-class LessonSourceInline(admin.TabularInline):
+class LessonSourceInline(LibraryInline, admin.TabularInline):
     model = LessonSource
     extra = 1
     fields = ["order", "title", "url"]
@@ -201,10 +290,10 @@ class LessonAdmin(VersionedAdmin):
 # --- Quizzes --------------------------------------------------------------
 
 
-class QuestionInline(admin.StackedInline):
+class QuestionInline(RetirableInline, admin.StackedInline):
     model = Question
     extra = 0
-    fields = ["order", "kind", "prompt", "lesson", "section"]
+    fields = ["order", "kind", "prompt", "lesson", "section", "retired_at"]
     show_change_link = True
     autocomplete_fields = ["lesson"]
 
@@ -224,32 +313,37 @@ class QuizAdmin(VersionedAdmin):
         return obj.n_questions
 
 
-class ChoiceInline(admin.TabularInline):
+class ChoiceInline(RetirableInline, admin.TabularInline):
     model = Choice
     extra = 0
-    fields = ["order", "text", "is_correct", "feedback"]
+    fields = ["order", "text", "is_correct", "feedback", "retired_at"]
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(LibraryAdmin):
     """Second level of quiz editing: a question with its choices."""
 
-    list_display = ["prompt", "quiz", "kind", "order"]
+    list_display = ["prompt", "quiz", "kind", "order", "retired_at"]
     list_filter = ["kind", "quiz"]
     search_fields = ["prompt", "explanation"]
     list_select_related = ["quiz"]
     autocomplete_fields = ["lesson"]
     inlines = [ChoiceInline]
-    fields = ["quiz", "order", "kind", "prompt", "explanation", "lesson", "section"]
+    fields = ["quiz", "order", "kind", "prompt", "explanation", "lesson", "section", "retired_at"]
+
+    def get_queryset(self, request):
+        queryset = Question.all_objects.all()
+        ordering = self.get_ordering(request)
+        return queryset.order_by(*ordering) if ordering else queryset
 
 
 # --- Checklists, glossary, therapies -----------------------------------------
 
 
-class ChecklistItemInline(admin.TabularInline):
+class ChecklistItemInline(RetirableInline, admin.TabularInline):
     model = ChecklistItem
     extra = 0
-    fields = ["order", "kind", "slug", "text", "help_text", "required", "ok_answer"]
+    fields = ["order", "kind", "slug", "text", "help_text", "required", "ok_answer", "retired_at"]
 
 
 @admin.register(Checklist)
@@ -260,13 +354,13 @@ class ChecklistAdmin(VersionedAdmin):
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(admin.ModelAdmin):
+class GlossaryTermAdmin(LibraryAdmin):
     list_display = ["term", "definition"]
     search_fields = ["term", "definition"]
 
 
 @admin.register(Therapy)
-class TherapyAdmin(admin.ModelAdmin):
+class TherapyAdmin(LibraryAdmin):
     list_display = ["name", "regulatory_status", "summary"]
     search_fields = ["name", "regulatory_status"]
     prepopulated_fields = {"slug": ["name"]}

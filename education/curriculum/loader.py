@@ -5,6 +5,9 @@ updated in place, and published through ``content_publish``, so a version
 goes up only when what patients see changed. A file that has not changed
 since it was last loaded is skipped, so edits made in the admin survive
 ``make run``; pass ``force=True`` to apply every file again.
+
+Nothing a patient answered is deleted: a question, choice or checklist item
+that leaves a file is retired.
 """
 
 from __future__ import annotations
@@ -15,8 +18,9 @@ from pathlib import Path
 
 import yaml
 from django.db import transaction
+from django.utils import timezone
 
-from education import services
+from education import governance, services
 from education.models import (
     Checklist,
     ChecklistItem,
@@ -57,7 +61,8 @@ def _set_fields(obj, values: dict) -> bool:
 
 
 def _upsert(model, lookup: dict, values: dict):
-    obj = model.objects.filter(**lookup).first()
+    # The base manager sees retired rows too, so a returning slug revives its row.
+    obj = model._base_manager.filter(**lookup).first()
     if obj is None:
         return model.objects.create(**lookup, **values)
     if _set_fields(obj, values):
@@ -66,7 +71,8 @@ def _upsert(model, lookup: dict, values: dict):
 
 
 def _sync_children(existing: list, wanted: list[dict], create) -> list:
-    """Update children by position, create the missing ones, delete extras."""
+    """Update children by position, create the missing ones, and remove the
+    extras: retired when a patient answered them, deleted otherwise."""
     kept = []
     for index, values in enumerate(wanted):
         if index < len(existing):
@@ -77,8 +83,16 @@ def _sync_children(existing: list, wanted: list[dict], create) -> list:
             child = create(values)
         kept.append(child)
     for extra in existing[len(wanted) :]:
-        extra.delete()
+        _remove(extra)
     return kept
+
+
+def _remove(obj) -> None:
+    if hasattr(obj, "retired_at") and governance.has_patient_records(obj):
+        obj.retired_at = timezone.now()
+        obj.save(update_fields=["retired_at"])
+    else:
+        obj.delete()
 
 
 def _publish(obj, report: LoadReport):
@@ -121,8 +135,13 @@ def _load_pathway(data: dict, report: LoadReport) -> None:
                     "help_text": item.get("help", "").strip(),
                     "required": bool(item.get("required", True)),
                     "ok_answer": str(item.get("ok_answer", "yes")),
+                    "retired_at": None,
                 },
             )
+        # Items no longer in the file leave the checklist; answers to them stay.
+        ChecklistItem.objects.filter(checklist=checklist).exclude(
+            slug__in=[item["slug"] for item in spec["items"]]
+        ).update(retired_at=timezone.now())
         _publish(checklist, report)
 
     spec = data["pathway"]
@@ -155,9 +174,16 @@ def _load_module_file(data: dict, report: LoadReport) -> None:
             "estimated_minutes": int(data.get("estimated_minutes", 15)),
         },
     )
+    lessons = _load_lessons(module, data["lessons"], report)
+    if data.get("quiz"):
+        _load_quiz(module, data["quiz"], lessons, report)
+    _publish(module, report)
+
+
+def _load_lessons(module: Module, rows: list[dict], report: LoadReport) -> dict[str, Lesson]:
     therapies = {t.slug: t for t in Therapy.objects.all()}
     lessons = {}
-    for order, row in enumerate(data["lessons"]):
+    for order, row in enumerate(rows):
         therapy_slug = row.get("therapy")
         if therapy_slug and therapy_slug not in therapies:
             raise CurriculumError(
@@ -186,52 +212,49 @@ def _load_module_file(data: dict, report: LoadReport) -> None:
         )
         _publish(lesson, report)
         lessons[lesson.slug] = lesson
+    return lessons
 
-    spec = data.get("quiz")
-    if spec:
-        quiz = _upsert(
-            Quiz,
-            {"module": module},
-            {"title": spec["title"], "pass_mark": int(spec.get("pass_mark", 80))},
-        )
-        wanted = []
-        for order, row in enumerate(spec["questions"]):
-            lesson = lessons.get(row.get("lesson")) if row.get("lesson") else None
-            if row.get("lesson") and lesson is None:
-                raise CurriculumError(f"A question names an unknown lesson {row['lesson']!r}.")
-            wanted.append(
+
+def _question_values(order: int, row: dict, lessons: dict[str, Lesson]) -> dict:
+    lesson = lessons.get(row.get("lesson")) if row.get("lesson") else None
+    if row.get("lesson") and lesson is None:
+        raise CurriculumError(f"A question names an unknown lesson {row['lesson']!r}.")
+    return {
+        "order": order,
+        "kind": row["kind"],
+        "prompt": row["prompt"].strip(),
+        "explanation": row["explanation"].strip(),
+        "lesson": lesson,
+        "section": row.get("section") or "",
+    }
+
+
+def _load_quiz(module: Module, spec: dict, lessons: dict, report: LoadReport) -> None:
+    quiz = _upsert(
+        Quiz,
+        {"module": module},
+        {"title": spec["title"], "pass_mark": int(spec.get("pass_mark", 80))},
+    )
+    questions = _sync_children(
+        list(quiz.questions.order_by("order", "pk")),
+        [_question_values(order, row, lessons) for order, row in enumerate(spec["questions"])],
+        lambda values: Question.objects.create(quiz=quiz, **values),
+    )
+    for question, row in zip(questions, spec["questions"], strict=True):
+        _sync_children(
+            list(question.choices.order_by("order", "pk")),
+            [
                 {
-                    "order": order,
-                    "kind": row["kind"],
-                    "prompt": row["prompt"].strip(),
-                    "explanation": row["explanation"].strip(),
-                    "lesson": lesson,
-                    "section": row.get("section") or "",
+                    "order": i,
+                    "text": str(c["text"]).strip(),
+                    "is_correct": bool(c["correct"]),
+                    "feedback": c["feedback"].strip(),
                 }
-            )
-        questions = _sync_children(
-            list(quiz.questions.order_by("order", "pk")),
-            wanted,
-            lambda values: Question.objects.create(quiz=quiz, **values),
+                for i, c in enumerate(row["choices"])
+            ],
+            lambda values, question=question: Choice.objects.create(question=question, **values),
         )
-        for question, row in zip(questions, spec["questions"], strict=True):
-            _sync_children(
-                list(question.choices.order_by("order", "pk")),
-                [
-                    {
-                        "order": i,
-                        "text": str(c["text"]).strip(),
-                        "is_correct": bool(c["correct"]),
-                        "feedback": c["feedback"].strip(),
-                    }
-                    for i, c in enumerate(row["choices"])
-                ],
-                lambda values, question=question: Choice.objects.create(
-                    question=question, **values
-                ),
-            )
-        _publish(quiz, report)
-    _publish(module, report)
+    _publish(quiz, report)
 
 
 def _changed(name: str, raw: bytes, force: bool) -> tuple[bool, str]:

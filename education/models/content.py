@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")
+    # Taken out of the pathway for good; kept because patients' records point at it.
+    RETIRED = "retired", _("Retired")
 
 
 class EvidenceLabel(models.TextChoices):
@@ -41,6 +43,7 @@ class Versioned(models.Model):
     )
     content_hash = models.CharField(max_length=64, blank=True, editable=False)
     published_at = models.DateTimeField(_("published at"), null=True, editable=False)
+    retired_at = models.DateTimeField(_("retired at"), null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = PublishedQuerySet.as_manager()
@@ -52,6 +55,11 @@ class Versioned(models.Model):
     def is_published(self):
         return self.status == Status.PUBLISHED
 
+    @property
+    def was_published(self) -> bool:
+        """Published now, or once: patients may have read it."""
+        return self.status != Status.DRAFT or self.version > 0
+
     def content_payload(self):
         """The data a patient sees; subclasses list their fields."""
         raise NotImplementedError
@@ -59,6 +67,39 @@ class Versioned(models.Model):
     def compute_content_hash(self) -> str:
         payload = json.dumps(self.content_payload(), sort_keys=True, default=str)
         return hashlib.sha256(payload.encode()).hexdigest()
+
+
+class LiveQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(retired_at__isnull=True)
+
+
+class LiveManager(models.Manager.from_queryset(LiveQuerySet)):
+    """Hides retired rows: quizzes and checklists (through their related
+    managers too) show patients only the live ones."""
+
+    def get_queryset(self):
+        return super().get_queryset().live()
+
+
+class Retirable(models.Model):
+    """A part of a quiz or checklist that patients answer. Once answered it is
+    never deleted: it is retired, which hides it from patients and keeps the
+    answers that point at it. ``all_objects`` still sees retired rows."""
+
+    retired_at = models.DateTimeField(
+        _("retired at"),
+        null=True,
+        blank=True,
+        help_text=_("Set to take it out of the quiz or checklist; answers already given stay."),
+    )
+
+    objects = LiveManager()
+    all_objects = LiveQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        base_manager_name = "all_objects"
 
 
 class Therapy(models.Model):
@@ -116,7 +157,7 @@ class Checklist(Versioned):
         }
 
 
-class ChecklistItem(models.Model):
+class ChecklistItem(Retirable):
     class Kind(models.TextChoices):
         ACKNOWLEDGEMENT = "acknowledgement", _("Things I understand")
         SELF_CHECK = "self_check", _("Health self-checks")
@@ -144,7 +185,7 @@ class ChecklistItem(models.Model):
         ),
     )
 
-    class Meta:
+    class Meta(Retirable.Meta):
         ordering = ["order", "pk"]
         verbose_name = _("checklist item")
         verbose_name_plural = _("checklist items")
@@ -177,10 +218,6 @@ class Module(Versioned):
 
     def __str__(self):
         return self.title
-
-    @property
-    def objectives(self):
-        return [line.strip() for line in self.learning_objectives.splitlines() if line.strip()]
 
     def content_payload(self):
         return [self.title, self.summary, self.learning_objectives, self.estimated_minutes]
@@ -348,7 +385,7 @@ class Quiz(Versioned):
         }
 
 
-class Question(models.Model):
+class Question(Retirable):
     class Kind(models.TextChoices):
         SINGLE = "single", _("Single choice")
         MULTIPLE = "multiple", _("Multiple choice")
@@ -373,7 +410,7 @@ class Question(models.Model):
         help_text=_("The id of the lesson heading that teaches it, e.g. what-we-dont-know-yet."),
     )
 
-    class Meta:
+    class Meta(Retirable.Meta):
         ordering = ["order", "pk"]
         verbose_name = _("question")
         verbose_name_plural = _("questions")
@@ -386,20 +423,28 @@ class Question(models.Model):
         return self.kind == self.Kind.MULTIPLE
 
 
-class Choice(models.Model):
+class Choice(Retirable):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
     order = models.PositiveIntegerField(_("order"), default=0)
     text = models.CharField(_("text"), max_length=300)
     is_correct = models.BooleanField(_("correct"), default=False)
     feedback = models.CharField(_("feedback"), max_length=400)
 
-    class Meta:
+    class Meta(Retirable.Meta):
         ordering = ["order", "pk"]
         verbose_name = _("choice")
         verbose_name_plural = _("choices")
 
     def __str__(self):
         return self.text
+
+    def delete(self, *args, **kwargs):
+        # Answers keep the picked choice ids (not a foreign key), so guard here.
+        if self.question.answers.exists():
+            raise models.ProtectedError(
+                f"Choice {self.pk} belongs to an answered question; retire it instead.", {self}
+            )
+        return super().delete(*args, **kwargs)
 
 
 class CurriculumFile(models.Model):

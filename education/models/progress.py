@@ -1,4 +1,7 @@
-"""Patient progress (written by patients, read by clinicians) and the audit trail."""
+"""Patient progress (written by patients, read by clinicians) and the audit trail.
+
+Every link from a patient's record to content is PROTECT: no change to content
+can delete what a patient did."""
 
 import uuid
 
@@ -81,7 +84,7 @@ class LessonCompletion(models.Model):
     patient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_completions"
     )
-    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="completions")
+    lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="completions")
     lesson_version = models.PositiveIntegerField()
     completed_at = models.DateTimeField(default=timezone.now)
 
@@ -99,7 +102,7 @@ class QuizAttempt(models.Model):
     enrollment = models.ForeignKey(
         Enrollment, on_delete=models.CASCADE, related_name="quiz_attempts"
     )
-    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts")
     quiz_version = models.PositiveIntegerField()
     number = models.PositiveSmallIntegerField(help_text=_("1 for the first attempt."))
     score = models.PositiveSmallIntegerField(help_text=_("Percent correct."))
@@ -124,7 +127,9 @@ class QuizAttempt(models.Model):
 
 class AttemptAnswer(models.Model):
     attempt = models.ForeignKey(QuizAttempt, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    # Choices are never deleted once their question has an answer (see
+    # ``Choice.delete``), so these ids keep pointing at real rows.
     choice_ids = models.JSONField(default=list)
     # The chosen texts as shown at the time, kept if the content changes later.
     answer_text = models.TextField(blank=True)
@@ -149,7 +154,7 @@ class ChecklistResponse(models.Model):
     enrollment = models.ForeignKey(
         Enrollment, on_delete=models.CASCADE, related_name="checklist_responses"
     )
-    item = models.ForeignKey(ChecklistItem, on_delete=models.CASCADE, related_name="responses")
+    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="responses")
     checklist_version = models.PositiveIntegerField(default=0)
     answer = models.CharField(max_length=8, choices=ChecklistItem.Answer.choices)
     note = models.TextField(blank=True, max_length=NOTE_MAX_LENGTH)

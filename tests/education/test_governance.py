@@ -1,0 +1,347 @@
+"""Content governance: nothing a patient did is ever deleted, retiring instead
+of deleting, who may change the shared library, and the audit of content
+actions."""
+
+import uuid
+from html.parser import HTMLParser
+
+import pytest
+from django.db.models import ProtectedError
+
+from accounts.models import User
+from education import services
+from education.models import (
+    AttemptAnswer,
+    ChecklistResponse,
+    Choice,
+    Lesson,
+    LessonCompletion,
+    Question,
+    QuizAttempt,
+    Status,
+)
+from tests.builders import correct_answers
+from tests.conftest import login_client
+from tests.education.pages import enrollment_of, lessons, read_stage, stages
+
+
+class _FormFields(HTMLParser):
+    """The values a browser would submit for the admin change form."""
+
+    def __init__(self):
+        super().__init__()
+        self.data: dict[str, list[str]] = {}
+        self._select = None
+        self._textarea = None
+
+    def _add(self, name, value):
+        self.data.setdefault(name, []).append(value)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name:
+            kind = attrs.get("type", "text")
+            if kind in {"submit", "button", "file"}:
+                return
+            if kind in {"checkbox", "radio"}:
+                if "checked" in attrs:
+                    self._add(name, attrs.get("value", "on"))
+                return
+            self._add(name, attrs.get("value", ""))
+        elif tag == "select" and name:
+            self._select = name
+            self._add(name, "")
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.data[self._select][-1] = attrs.get("value", "")
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self._add(name, "")
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea][-1] += data.removeprefix("\n")
+
+
+def change_form_data(client, url) -> dict:
+    response = client.get(url)
+    assert response.status_code == 200
+    parser = _FormFields()
+    parser.feed(response.content.decode())
+    data = {k: v if len(v) > 1 else v[0] for k, v in parser.data.items()}
+    data.pop("action", None)
+    data["_save"] = "Save"
+    return data
+
+
+@pytest.fixture
+def superuser(db):
+    return User.objects.create_superuser(
+        email="root@example.test", password="correct-horse-battery", full_name="Root"
+    )
+
+
+@pytest.fixture
+def superuser_client(superuser):
+    return login_client(superuser)
+
+
+@pytest.fixture
+def answered(patient, pathway):
+    """The patient read the first stage, passed its quiz and answered the
+    checklist's first item."""
+    enrollment = enrollment_of(patient)
+    module = stages(pathway)[0]
+    read_stage(patient, module)
+    quiz = module.quiz
+    services.quiz_attempt_submit(
+        enrollment=enrollment,
+        quiz=quiz,
+        answers=correct_answers(quiz),
+        submission_key=uuid.uuid4(),
+    )
+    item = pathway.checklist.items.order_by("order").first()
+    services.checklist_response_save(enrollment=enrollment, item=item, answer="yes")
+    return module
+
+
+def patient_records():
+    return (
+        LessonCompletion.objects.count(),
+        QuizAttempt.objects.count(),
+        AttemptAnswer.objects.count(),
+        ChecklistResponse.objects.count(),
+    )
+
+
+# --- The database refuses ----------------------------------------------------
+
+
+def test_content_with_patient_records_cannot_be_deleted_even_in_code(answered):
+    question = answered.quiz.questions.first()
+    before = patient_records()
+    for obj in (
+        question,
+        question.choices.first(),
+        answered.quiz,
+        lessons(answered)[0],
+        answered,
+        ChecklistResponse.objects.first().item,
+    ):
+        with pytest.raises(ProtectedError):
+            obj.delete()
+    assert patient_records() == before
+
+
+def test_a_choice_of_an_answered_question_cannot_be_deleted(answered):
+    choice = Choice.objects.filter(question__quiz=answered.quiz, is_correct=False).first()
+    with pytest.raises(ProtectedError):
+        choice.delete()
+    assert Choice.objects.filter(pk=choice.pk).exists()
+
+
+# --- The admin offers no delete ----------------------------------------------
+
+
+def test_admin_delete_view_refuses_answered_content(superuser_client, answered):
+    before = patient_records()
+    question = answered.quiz.questions.first()
+    targets = [
+        ("question", question.pk),
+        ("quiz", answered.quiz.pk),
+        ("lesson", lessons(answered)[0].pk),
+        ("module", answered.pk),
+        ("checklist", ChecklistResponse.objects.first().item.checklist_id),
+    ]
+    for model, pk in targets:
+        url = f"/admin/education/{model}/{pk}/delete/"
+        assert superuser_client.get(url).status_code == 403, model
+        assert superuser_client.post(url, {"post": "yes"}).status_code == 403, model
+    assert patient_records() == before
+
+
+def test_admin_offers_no_bulk_delete(superuser_client, answered):
+    before = patient_records()
+    lesson = lessons(answered)[0]
+    page = superuser_client.get("/admin/education/lesson/").content.decode()
+    assert "delete_selected" not in page
+    response = superuser_client.post(
+        "/admin/education/lesson/",
+        {"action": "delete_selected", "_selected_action": [lesson.pk], "post": "yes"},
+    )
+    assert response.status_code in {200, 302}
+    assert Lesson.objects.filter(pk=lesson.pk).exists()
+    assert patient_records() == before
+
+
+def test_quiz_form_cannot_delete_an_answered_question(superuser_client, answered):
+    before = patient_records()
+    quiz = answered.quiz
+    url = f"/admin/education/quiz/{quiz.pk}/change/"
+    data = change_form_data(superuser_client, url)
+    assert "questions-0-DELETE" not in data
+    data["questions-0-DELETE"] = "on"
+    response = superuser_client.post(url, data)
+    assert response.status_code == 302
+    assert quiz.questions.count() == 2
+    assert patient_records() == before
+
+
+def test_question_form_cannot_delete_a_choice(superuser_client, answered):
+    question = answered.quiz.questions.first()
+    url = f"/admin/education/question/{question.pk}/change/"
+    data = change_form_data(superuser_client, url)
+    data["choices-1-DELETE"] = "on"
+    assert superuser_client.post(url, data).status_code == 302
+    assert question.choices.count() == 2
+
+
+def test_checklist_form_cannot_delete_an_answered_item(superuser_client, answered, pathway):
+    before = patient_records()
+    url = f"/admin/education/checklist/{pathway.checklist_id}/change/"
+    data = change_form_data(superuser_client, url)
+    assert "items-0-DELETE" not in data
+    data["items-0-DELETE"] = "on"
+    assert superuser_client.post(url, data).status_code == 302
+    assert pathway.checklist.items.count() == 3
+    assert patient_records() == before
+
+
+def test_a_never_published_draft_without_records_can_still_be_deleted(superuser_client, db):
+    from tests.builders import make_pathway
+
+    draft = make_pathway(publish=False)
+    lesson = Lesson.objects.filter(module__pathways=draft).first()
+    url = f"/admin/education/lesson/{lesson.pk}/delete/"
+    assert superuser_client.post(url, {"post": "yes"}).status_code == 302
+    assert not Lesson.objects.filter(pk=lesson.pk).exists()
+
+
+# --- Retiring instead --------------------------------------------------------
+
+
+def test_retiring_a_lesson_hides_it_and_keeps_the_reading_records(
+    superuser_client, answered, pathway, other_patient
+):
+    lesson = lessons(answered)[0]
+    before = patient_records()
+    response = superuser_client.post(
+        "/admin/education/lesson/", {"action": "retire", "_selected_action": [lesson.pk]}
+    )
+    assert response.status_code == 302
+    lesson.refresh_from_db()
+    assert lesson.status == Status.RETIRED and lesson.retired_at is not None
+    assert patient_records() == before
+    home = login_client(other_patient).get("/learn/").content.decode()
+    assert lessons(answered)[1].title in home
+    assert lesson.title not in home
+
+
+def test_publish_leaves_retired_content_retired(superuser_client, answered):
+    lesson = lessons(answered)[0]
+    superuser_client.post(
+        "/admin/education/lesson/", {"action": "retire", "_selected_action": [lesson.pk]}
+    )
+    response = superuser_client.post(
+        "/admin/education/lesson/",
+        {"action": "publish", "_selected_action": [lesson.pk]},
+        follow=True,
+    )
+    assert "stays retired" in response.content.decode()
+    lesson.refresh_from_db()
+    assert lesson.status == Status.RETIRED
+
+
+def test_unpublish_refuses_content_patients_have_records_on(superuser_client, answered):
+    lesson = lessons(answered)[0]
+    response = superuser_client.post(
+        "/admin/education/lesson/",
+        {"action": "unpublish", "_selected_action": [lesson.pk]},
+        follow=True,
+    )
+    assert "Retire published content instead" in response.content.decode()
+    lesson.refresh_from_db()
+    assert lesson.status == Status.PUBLISHED
+
+
+def test_a_retired_question_leaves_the_quiz_and_its_answers_stay(
+    superuser_client, answered, other_patient
+):
+    quiz = answered.quiz
+    question = quiz.questions.order_by("order").first()
+    url = f"/admin/education/quiz/{quiz.pk}/change/"
+    data = change_form_data(superuser_client, url)
+    data["questions-0-retired_at_0"] = "2026-01-01"
+    data["questions-0-retired_at_1"] = "09:00:00"
+    assert superuser_client.post(url, data).status_code == 302
+    assert [q.pk for q in quiz.questions.all()] != [] and question not in quiz.questions.all()
+    assert AttemptAnswer.objects.filter(question=question).exists()
+    # The form still shows it (and saves again without an error).
+    data = change_form_data(superuser_client, url)
+    assert data["questions-0-retired_at_0"] == "2026-01-01"
+    assert superuser_client.post(url, data).status_code == 302
+
+
+def test_a_retired_checklist_item_leaves_the_checklist(superuser_client, answered, pathway):
+    first, second = pathway.checklist.items.order_by("order")[:2]
+    url = f"/admin/education/checklist/{pathway.checklist_id}/change/"
+    data = change_form_data(superuser_client, url)
+    data["items-0-retired_at_0"] = "2026-01-01"
+    data["items-0-retired_at_1"] = "09:00:00"
+    assert superuser_client.post(url, data).status_code == 302
+    assert ChecklistResponse.objects.filter(item=first).exists()
+    other = pathway.checklist.items.model.objects.filter(checklist=pathway.checklist)
+    assert first not in other and second in other
+    page = login_client(answered_other_patient(pathway)).get("/learn/checklist/")
+    assert second.text in page.content.decode()
+    assert first.text not in page.content.decode()
+
+
+def answered_other_patient(pathway):
+    from tests.builders import make_patient
+
+    return make_patient(clinic=pathway.enrollments.first().clinic, pathway=pathway)
+
+
+# --- The loader retires what patients answered ---------------------------------
+
+
+def test_reloading_a_file_without_an_answered_question_retires_it(db, tmp_path, patient):
+    import shutil
+
+    import yaml
+
+    from education.curriculum.loader import CURRICULUM_DIR, load_curriculum
+    from education.models import Enrollment, Pathway, Quiz
+
+    copy = tmp_path / "curriculum"
+    shutil.copytree(CURRICULUM_DIR, copy, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    load_curriculum(directory=copy)
+    path = sorted((copy / "modules").glob("*.yaml"))[0]
+    data = yaml.safe_load(path.read_text())
+    quiz = Quiz.objects.get(module__slug=data["slug"])
+    last = quiz.questions.order_by("order").last()
+    enrollment = Enrollment.objects.create(
+        patient=patient,
+        pathway=Pathway.objects.get(modules__slug=data["slug"]),
+        clinic=patient.clinic,
+    )
+    attempt = QuizAttempt.objects.create(
+        enrollment=enrollment, quiz=quiz, quiz_version=1, number=1, score=0, passed=False
+    )
+    AttemptAnswer.objects.create(
+        attempt=attempt, question=last, choice_ids=[last.choices.first().pk], is_correct=False
+    )
+    data["quiz"]["questions"].pop()
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    load_curriculum(directory=copy)
+    assert last not in quiz.questions.all()
+    assert Question.all_objects.get(pk=last.pk).retired_at is not None
+    assert AttemptAnswer.objects.filter(question=last).exists()
+    assert quiz.questions.count() == len(data["quiz"]["questions"])
