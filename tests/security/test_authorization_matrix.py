@@ -24,6 +24,7 @@ from education import services
 from education.models import ChecklistItem, ChecklistResponse, Lesson, PathwayModule, Quiz
 from reminders.emails import unsubscribe_token
 from tests.builders import (
+    add_totp_device,
     correct_answers,
     make_clinic,
     make_pathway,
@@ -40,6 +41,7 @@ PERSONAS = (
     "clinician",
     "other_clinic_clinician",
     "clinic_admin",
+    "unverified_clinician",  # signed in with the password, second factor not yet passed
 )
 VARIANTS = (("GET", False), ("GET", True), ("POST", False), ("POST", True))
 
@@ -61,6 +63,7 @@ class World:
     clinician: User
     other_clinic_clinician: User
     clinic_admin: User
+    unverified_clinician: User
     questions: dict = field(default_factory=dict)  # patient pk -> PatientQuestion
     flags: dict = field(default_factory=dict)  # patient pk -> ChecklistResponse (open flag)
     attempts: dict = field(default_factory=dict)  # patient pk -> last QuizAttempt
@@ -77,6 +80,7 @@ class World:
             "other_patient": self.other_patient,
             "clinician": self.patient,
             "clinic_admin": self.patient,
+            "unverified_clinician": self.patient,
             "other_clinic_clinician": self.foreign_patient,
         }
         other = {
@@ -85,6 +89,7 @@ class World:
             "other_patient": self.patient,
             "clinician": self.foreign_patient,
             "clinic_admin": self.foreign_patient,
+            "unverified_clinician": self.foreign_patient,
             "other_clinic_clinician": self.patient,
         }
         return (own if scenario == "own" else other)[persona]
@@ -141,7 +146,9 @@ def make_world() -> World:
         clinician=clinician,
         other_clinic_clinician=other_clinic_clinician,
         clinic_admin=clinic_admin,
+        unverified_clinician=make_staff(clinic=clinic, role=User.Role.CLINICIAN),
     )
+    add_totp_device(world.unverified_clinician)  # enrolled, but this session has not verified
     for patient, attempts in (
         (world.patient, 1),
         (world.other_patient, 2),
@@ -251,7 +258,7 @@ def client_for(world: World, persona: str) -> Client:
     client = Client(raise_request_exception=False)
     if user is None:
         return client
-    signed_in = login_client(user)
+    signed_in = login_client(user, verified=persona != "unverified_clinician")
     client.cookies = signed_in.cookies
     return client
 
@@ -284,6 +291,7 @@ def outcome(response) -> str:
 LOGIN = "302>/accounts/login/"
 HX_LOGIN = "HX>/accounts/login/"
 TO_LOGIN = (LOGIN, HX_LOGIN, LOGIN, HX_LOGIN)  # the site's role decorators
+TO_VERIFY = ("302>/accounts/verify/", "HX>/accounts/verify/") * 2  # staff, password only
 
 
 def same(value: str) -> tuple[str, str, str, str]:
@@ -304,15 +312,20 @@ STAFF = ("clinician", "other_clinic_clinician", "clinic_admin")
 PATIENTS = ("patient", "other_patient")
 
 
-def _roles(anonymous, patients, staff) -> dict:
+def _roles(anonymous, patients, staff, unverified=None) -> dict:
+    """Expectations per persona. Staff who signed in with the password only are
+    refused what staff are refused, and sent to the second factor for the rest."""
     table = {"anonymous": anonymous}
     table.update(dict.fromkeys(PATIENTS, patients))
     table.update(dict.fromkeys(STAFF, staff))
+    if unverified is None:
+        unverified = FORBIDDEN if staff == FORBIDDEN else TO_VERIFY
+    table["unverified_clinician"] = unverified
     return table
 
 
 def everyone(expected) -> dict:
-    return _roles(expected, expected, expected)
+    return _roles(expected, expected, expected, expected)
 
 
 def patient_page(own, other=None) -> tuple[dict, dict | None]:
@@ -344,6 +357,7 @@ class Row:
 
 
 SIGNED_IN = PATIENTS + STAFF
+SIGNED_IN_ANY = (*SIGNED_IN, "unverified_clinician")
 MATRIX: dict[str, Row] = {
     # Site-wide.
     "home": Row(
@@ -351,7 +365,7 @@ MATRIX: dict[str, Row] = {
             {
                 "anonymous": get_only("200"),
                 **dict.fromkeys(PATIENTS, get_only("302>/learn/")),
-                **dict.fromkeys(STAFF, get_only("302>/clinic/")),
+                **dict.fromkeys((*STAFF, "unverified_clinician"), get_only("302>/clinic/")),
             },
             None,
         )
@@ -361,7 +375,10 @@ MATRIX: dict[str, Row] = {
         (
             {
                 # The admin's own login page forwards to the site's login / a 403.
-                **{p: same("302>/admin/login/") for p in ("anonymous", *SIGNED_IN)},
+                **{
+                    p: same("302>/admin/login/")
+                    for p in ("anonymous", *SIGNED_IN, "unverified_clinician")
+                },
                 "clinic_admin": same("200"),
             },
             None,
@@ -369,7 +386,7 @@ MATRIX: dict[str, Row] = {
     ),
     # Accounts.
     "accounts:login": Row(
-        ({"anonymous": same("200"), **dict.fromkeys(SIGNED_IN, same("302>/"))}, None)
+        ({"anonymous": same("200"), **dict.fromkeys(SIGNED_IN_ANY, same("302>/"))}, None)
     ),
     "accounts:logout": Row((everyone(post_only("302>/")), None)),
     "accounts:password-reset": Row((everyone(same("200")), None)),
@@ -378,11 +395,26 @@ MATRIX: dict[str, Row] = {
         (everyone(same("200")), everyone(same("200"))), kwargs=_reset
     ),
     "accounts:password-reset-complete": Row((everyone(get_only()), None)),
+    # The password alone does not let staff change it.
     "accounts:password-change": Row(
-        ({"anonymous": TO_LOGIN, **dict.fromkeys(SIGNED_IN, same("200"))}, None),
+        (
+            {
+                "anonymous": TO_LOGIN,
+                **dict.fromkeys(SIGNED_IN, same("200")),
+                "unverified_clinician": TO_VERIFY,
+            },
+            None,
+        ),
     ),
     "accounts:password-change-done": Row(
-        ({"anonymous": TO_LOGIN, **dict.fromkeys(SIGNED_IN, get_only())}, None),
+        (
+            {
+                "anonymous": TO_LOGIN,
+                **dict.fromkeys(SIGNED_IN, get_only()),
+                "unverified_clinician": TO_VERIFY,
+            },
+            None,
+        ),
     ),
     # A valid link shows the form to anyone; a broken one explains itself with a 400.
     "accounts:invitation-accept": Row(
@@ -390,10 +422,11 @@ MATRIX: dict[str, Row] = {
     ),
     "accounts:invitation-create": Row(staff_page(same("200"))),
     "accounts:otp-verify": Row(
-        (_roles(TO_LOGIN, FORBIDDEN, same("302>/")), None),  # already verified: go home
+        # Already verified: go home. Not yet: the code form (an empty post shows it again).
+        (_roles(TO_LOGIN, FORBIDDEN, same("302>/"), same("200")), None),
     ),
     "accounts:otp-setup": Row(
-        (_roles(TO_LOGIN, FORBIDDEN, same("302>/accounts/verify/")), None),
+        (_roles(TO_LOGIN, FORBIDDEN, *[same("302>/accounts/verify/")] * 2), None),
     ),
     "accounts:locked-out": Row((everyone(get_only("429")), None)),
     # Patient pages.
@@ -438,7 +471,7 @@ MATRIX: dict[str, Row] = {
         (
             {
                 "anonymous": TO_LOGIN,
-                **dict.fromkeys(PATIENTS + STAFF[:2], FORBIDDEN),
+                **dict.fromkeys((*PATIENTS, *STAFF[:2], "unverified_clinician"), FORBIDDEN),
                 "clinic_admin": same("200"),
             },
             None,
