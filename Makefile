@@ -42,7 +42,10 @@ seed: migrate
 	$(DEV_ENV) $(PY) manage.py load_curriculum
 	$(DEV_ENV) $(PY) manage.py seed_demo --patients 40
 
+# One tasks worker (reminder e-mails) beside the web server, stopped with it.
 run: seed
+	@$(DEV_ENV) $(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 lint: venv

@@ -285,7 +285,8 @@ SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/"
 
 # --- Background tasks (django.tasks) --------------------------------------
 # The database queue by default (worker: manage.py db_worker); RQ on Redis when
-# REDIS_URL is set (worker: manage.py rqworker default --with-scheduler).
+# REDIS_URL is set (worker: manage.py rqworker default --job-class django_tasks_rq.Job
+# --with-scheduler).
 TASKS_QUEUE = os.environ.get("TASKS_QUEUE", "rq" if REDIS_URL else "db")
 if TASKS_QUEUE == "rq":
     INSTALLED_APPS.append("django_rq")
