@@ -1,5 +1,6 @@
-"""The authoring tool for clinic admins and content editors, and read-only
-views of progress (superusers) and the audit log (clinic admins: own clinic)."""
+"""The authoring tool for library editors, and read-only views of progress
+(superusers) and the audit log (clinic admins: own clinic). Clinic admins do
+not change the shared library."""
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
@@ -107,10 +108,31 @@ def retire(modeladmin, request, queryset):
 
 
 class LibraryAdmin(admin.ModelAdmin):
-    """Library content: nothing a patient could have seen is deleted, and no
-    bulk delete at all."""
+    """The shared library: library editors and superusers only (a clinic admin
+    gets 403, whatever groups their account is in); nothing a patient could
+    have seen is deleted, and no bulk delete at all."""
+
+    def has_module_permission(self, request):
+        return governance.may_edit_library(request.user) and super().has_module_permission(
+            request
+        )
+
+    def has_view_permission(self, request, obj=None):
+        return governance.may_edit_library(request.user) and super().has_view_permission(
+            request, obj
+        )
+
+    def has_add_permission(self, request):
+        return governance.may_edit_library(request.user) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return governance.may_edit_library(request.user) and super().has_change_permission(
+            request, obj
+        )
 
     def has_delete_permission(self, request, obj=None):
+        if not governance.may_edit_library(request.user):
+            return False
         if not super().has_delete_permission(request, obj):
             return False
         return obj is None or governance.content_may_delete(obj)
@@ -122,10 +144,28 @@ class LibraryAdmin(admin.ModelAdmin):
 
 
 class LibraryInline:
-    """An inline of library content: rows are deleted only while the parent
-    was never published and no patient record points at it."""
+    """An inline of library content: library editors only; rows are deleted
+    only while the parent was never published and no patient record points
+    at it."""
+
+    def has_view_permission(self, request, obj=None):
+        return governance.may_edit_library(request.user) and super().has_view_permission(
+            request, obj
+        )
+
+    def has_add_permission(self, request, obj):
+        return governance.may_edit_library(request.user) and super().has_add_permission(
+            request, obj
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return governance.may_edit_library(request.user) and super().has_change_permission(
+            request, obj
+        )
 
     def has_delete_permission(self, request, obj=None):
+        if not governance.may_edit_library(request.user):
+            return False
         if not super().has_delete_permission(request, obj):
             return False
         return obj is None or governance.content_may_delete(obj)
@@ -180,7 +220,7 @@ class PathwayAdmin(VersionedAdmin):
     list_select_related = ["checklist"]
 
 
-class LessonInline(admin.TabularInline):
+class LessonInline(LibraryInline, admin.TabularInline):
     model = Lesson
     extra = 0
     fields = ["order", "title", "evidence_label", "status", "version"]

@@ -1,7 +1,7 @@
 """Staff journeys in a real browser: a clinician signs in with password and
 authenticator code, filters the dashboard, reads a brief, closes a flag,
-records a review and exports CSV; a clinic admin edits and publishes a lesson
-in the admin, and the patient who had read it is told it changed."""
+records a review and exports CSV; a library editor edits and publishes a
+lesson in the admin, and the patient who had read it is told it changed."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import Clinic, User
-from accounts.services import content_editors_group
 from education import services
+from education.governance import library_editors_group
 from education.models import ChecklistItem, ClinicianReview, Enrollment
 from tests.builders import PASSWORD, make_patient, make_staff
 
@@ -103,26 +103,26 @@ def test_clinician_filters_reads_brief_closes_flag_reviews_and_exports(
     assert "Alice Moreno" in text and "Bob Hartley" in text
 
 
-def test_admin_publishes_edited_lesson_and_reader_sees_it_was_updated(
+def test_library_editor_publishes_edited_lesson_and_reader_sees_it_was_updated(
     live_server, page, browser, clinic, curriculum, totp_device, page_check
 ):
     base = live_server.url
-    admin = make_staff(
-        clinic=clinic, role=User.Role.CLINIC_ADMIN, full_name="Clinic Admin", is_staff=True
+    library = Clinic.objects.create(name="ConsultReady library", slug="library")
+    editor = make_staff(
+        clinic=library, role=User.Role.CLINICIAN, full_name="Library Editor", is_staff=True
     )
-    editors = content_editors_group()
-    admin.groups.add(editors)
-    device = totp_device(admin)
+    editor.groups.add(library_editors_group())
+    device = totp_device(editor)
     patient = make_patient(clinic=clinic, pathway=curriculum, full_name="Pat Reader")
     first = stages(curriculum)[0]
     read_lessons(Enrollment.objects.get(patient=patient), first)
     lesson = first.lessons.order_by("order").first()
 
-    sign_in_staff(page, base, admin, device, PASSWORD)
+    sign_in_staff(page, base, editor, device, PASSWORD)
     page.goto(f"{base}/admin/education/lesson/{lesson.pk}/change/")
     expect(page.locator("#id_body")).to_be_visible()
     body = page.locator("#id_body")
-    body.fill(body.input_value() + "\n\nA new paragraph added by the clinic.")
+    body.fill(body.input_value() + "\n\nA new paragraph added by the library editor.")
     page.locator("input[name=_save]").click()
     page.wait_for_url(re.compile(r"/admin/education/lesson/(\?.*)?$"))
     page.locator(f"input[name=_selected_action][value='{lesson.pk}']").check()
@@ -140,7 +140,7 @@ def test_admin_publishes_edited_lesson_and_reader_sees_it_was_updated(
         reader.get_by_role("link", name=lesson.title).click()
         expect(reader.locator(".lesson-updated")).to_contain_text("Updated since you read it")
         expect(reader.locator(".lesson-body")).to_contain_text(
-            "A new paragraph added by the clinic"
+            "A new paragraph added by the library editor"
         )
         page_check(reader, "lesson-updated")
     finally:

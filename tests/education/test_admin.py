@@ -9,15 +9,26 @@ from tests.conftest import login_client
 
 
 @pytest.fixture
-def editor(clinic):
+def editor(library_editor):
+    return library_editor
+
+
+@pytest.fixture
+def editor_client(library_editor_client):
+    return library_editor_client
+
+
+@pytest.fixture
+def clinic_admin(clinic):
+    """A clinic admin as invitations make them: staff in "Content editors"."""
     user = make_staff(clinic=clinic, role=User.Role.CLINIC_ADMIN, is_staff=True)
     user.groups.add(content_editors_group())
     return user
 
 
 @pytest.fixture
-def editor_client(editor):
-    return login_client(editor)
+def clinic_admin_client(clinic_admin):
+    return login_client(clinic_admin)
 
 
 @pytest.fixture
@@ -34,12 +45,11 @@ CHANGELISTS = [
     "checklist",
     "glossaryterm",
     "therapy",
-    "auditevent",
 ]
 
 
 @pytest.mark.parametrize("model", CHANGELISTS)
-def test_clinic_admin_opens_every_content_changelist(editor_client, curriculum, model):
+def test_library_editor_opens_every_content_changelist(editor_client, curriculum, model):
     response = editor_client.get(f"/admin/education/{model}/")
     assert response.status_code == 200
 
@@ -127,20 +137,22 @@ def test_staff_without_a_verified_second_factor_cannot_reach_the_admin(editor):
     assert b"authenticator" in response.content
 
 
-def test_clinic_admin_cannot_edit_patient_progress_or_audit(editor_client, patient):
-    assert editor_client.get("/admin/education/enrollment/").status_code == 403
-    assert editor_client.get("/admin/education/quizattempt/").status_code == 403
+def test_clinic_admin_cannot_edit_patient_progress_or_audit(clinic_admin_client, patient):
+    assert clinic_admin_client.get("/admin/education/enrollment/").status_code == 403
+    assert clinic_admin_client.get("/admin/education/quizattempt/").status_code == 403
     event = AuditEvent.objects.create(action="test.event", clinic=patient.clinic)
-    response = editor_client.post(
+    response = clinic_admin_client.post(
         f"/admin/education/auditevent/{event.pk}/delete/", {"post": "yes"}
     )
     assert response.status_code == 403
     assert AuditEvent.objects.filter(pk=event.pk).exists()
 
 
-def test_clinic_admin_sees_only_own_clinic_audit_events(editor_client, editor, other_clinic):
-    AuditEvent.objects.create(action="mine.event", clinic=editor.clinic)
+def test_clinic_admin_sees_only_own_clinic_audit_events(
+    clinic_admin_client, clinic_admin, other_clinic
+):
+    AuditEvent.objects.create(action="mine.event", clinic=clinic_admin.clinic)
     AuditEvent.objects.create(action="theirs.event", clinic=other_clinic)
-    body = editor_client.get("/admin/education/auditevent/").content.decode()
+    body = clinic_admin_client.get("/admin/education/auditevent/").content.decode()
     assert "mine.event" in body
     assert "theirs.event" not in body

@@ -9,18 +9,26 @@ import pytest
 from django.db.models import ProtectedError
 
 from accounts.models import User
+from accounts.services import content_editors_group
 from education import services
+from education.governance import library_editors_group
 from education.models import (
     AttemptAnswer,
+    Checklist,
     ChecklistResponse,
     Choice,
+    GlossaryTerm,
     Lesson,
     LessonCompletion,
+    Module,
+    Pathway,
     Question,
+    Quiz,
     QuizAttempt,
     Status,
+    Therapy,
 )
-from tests.builders import correct_answers
+from tests.builders import correct_answers, make_staff
 from tests.conftest import login_client
 from tests.education.pages import enrollment_of, lessons, read_stage, stages
 
@@ -78,18 +86,6 @@ def change_form_data(client, url) -> dict:
     data.pop("action", None)
     data["_save"] = "Save"
     return data
-
-
-@pytest.fixture
-def superuser(db):
-    return User.objects.create_superuser(
-        email="root@example.test", password="correct-horse-battery", full_name="Root"
-    )
-
-
-@pytest.fixture
-def superuser_client(superuser):
-    return login_client(superuser)
 
 
 @pytest.fixture
@@ -345,3 +341,131 @@ def test_reloading_a_file_without_an_answered_question_retires_it(db, tmp_path, 
     assert Question.all_objects.get(pk=last.pk).retired_at is not None
     assert AttemptAnswer.objects.filter(question=last).exists()
     assert quiz.questions.count() == len(data["quiz"]["questions"])
+
+
+# --- Library editors change the library; clinic admins do not ------------------
+
+LIBRARY = [
+    ("pathway", Pathway),
+    ("module", Module),
+    ("lesson", Lesson),
+    ("quiz", Quiz),
+    ("question", Question),
+    ("checklist", Checklist),
+    ("glossaryterm", GlossaryTerm),
+    ("therapy", Therapy),
+]
+
+
+@pytest.fixture
+def library(pathway):
+    GlossaryTerm.objects.create(term="Placebo", definition="A dummy treatment.")
+    Therapy.objects.create(slug="prp", name="PRP", regulatory_status="Device", summary="Plasma.")
+    return pathway
+
+
+@pytest.fixture
+def invited_clinic_admin(clinic):
+    """A clinic admin as an invitation makes them: staff in "Content editors"."""
+    user = make_staff(clinic=clinic, role=User.Role.CLINIC_ADMIN, is_staff=True)
+    user.groups.add(content_editors_group())
+    return user
+
+
+@pytest.mark.parametrize(("name", "model"), LIBRARY, ids=[n for n, _ in LIBRARY])
+def test_clinic_admin_gets_403_on_every_view_of_library_content(
+    invited_clinic_admin, library, name, model
+):
+    client = login_client(invited_clinic_admin)
+    obj = model.objects.order_by("pk").first()
+    before = model.objects.count()
+    base = f"/admin/education/{name}/"
+    for url in (
+        base,
+        f"{base}add/",
+        f"{base}{obj.pk}/change/",
+        f"{base}{obj.pk}/delete/",
+        f"{base}{obj.pk}/history/",
+    ):
+        assert client.get(url).status_code == 403, url
+        assert client.post(url, {"post": "yes"}).status_code == 403, url
+    assert model.objects.count() == before
+
+
+@pytest.mark.parametrize("action", ["publish", "unpublish", "retire", "delete_selected"])
+def test_clinic_admin_cannot_run_content_actions(invited_clinic_admin, library, action):
+    client = login_client(invited_clinic_admin)
+    lesson = Lesson.objects.order_by("pk").first()
+    response = client.post(
+        "/admin/education/lesson/", {"action": action, "_selected_action": [lesson.pk]}
+    )
+    assert response.status_code == 403
+    lesson.refresh_from_db()
+    assert lesson.status == Status.PUBLISHED
+
+
+def test_clinic_admin_gets_no_library_autocomplete_and_no_library_in_the_index(
+    invited_clinic_admin, library
+):
+    client = login_client(invited_clinic_admin)
+    response = client.get(
+        "/admin/autocomplete/",
+        {"app_label": "education", "model_name": "question", "field_name": "lesson"},
+    )
+    assert response.status_code == 403
+    index = client.get("/admin/").content.decode()
+    assert "/admin/education/lesson/" not in index
+    assert "/admin/education/auditevent/" in index
+
+
+def test_clinic_admin_still_needs_the_second_factor(invited_clinic_admin):
+    client = login_client(invited_clinic_admin, verified=False)
+    response = client.get("/admin/education/lesson/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"] or "/accounts/" in response["Location"]
+
+
+@pytest.mark.parametrize(("name", "model"), LIBRARY, ids=[n for n, _ in LIBRARY])
+def test_library_editor_opens_and_saves_every_library_form(
+    library_editor_client, library, name, model
+):
+    obj = model.objects.order_by("pk").first()
+    url = f"/admin/education/{name}/{obj.pk}/change/"
+    data = change_form_data(library_editor_client, url)
+    response = library_editor_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert library_editor_client.get(f"/admin/education/{name}/{obj.pk}/history/").status_code == (
+        200
+    )
+
+
+def test_library_editor_changes_a_lesson_body(library_editor_client, library):
+    lesson = Lesson.objects.order_by("pk").first()
+    url = f"/admin/education/lesson/{lesson.pk}/change/"
+    data = change_form_data(library_editor_client, url)
+    data["body"] = lesson.body + "\n\nA new sentence."
+    assert library_editor_client.post(url, data).status_code == 302
+    lesson.refresh_from_db()
+    assert lesson.body.endswith("A new sentence.")
+
+
+def test_library_editor_sees_no_patient_records(library_editor_client, patient):
+    for name in ("enrollment", "quizattempt", "checklistresponse", "auditevent"):
+        assert library_editor_client.get(f"/admin/education/{name}/").status_code == 403
+    assert library_editor_client.get("/admin/accounts/user/").status_code == 403
+
+
+def test_library_editor_cannot_delete_published_content(library_editor_client, library):
+    lesson = Lesson.objects.order_by("pk").first()
+    url = f"/admin/education/lesson/{lesson.pk}/delete/"
+    assert library_editor_client.post(url, {"post": "yes"}).status_code == 403
+    assert Lesson.objects.filter(pk=lesson.pk).exists()
+
+
+def test_library_editors_group_is_made_whole_again(db):
+    from django.contrib.auth.models import Group
+
+    Group.objects.filter(name="Library editors").delete()
+    group = library_editors_group()
+    assert group.permissions.filter(codename="change_lesson").exists()
+    assert not group.permissions.filter(codename="change_enrollment").exists()

@@ -1,0 +1,39 @@
+"""Personas of the shared library: a library editor and a superuser."""
+
+import pytest
+
+from accounts.models import User
+from education.governance import library_editors_group
+from tests.builders import make_clinic, make_staff
+from tests.conftest import login_client
+
+
+@pytest.fixture
+def library_editor(db):
+    """A library editor: admin-site staff in the "Library editors" group, in a
+    clinic of their own with no patients."""
+    user = make_staff(
+        clinic=make_clinic(name="ConsultReady library", slug="library"),
+        role=User.Role.CLINICIAN,
+        full_name="Libby Editor",
+        is_staff=True,
+    )
+    user.groups.add(library_editors_group())
+    return user
+
+
+@pytest.fixture
+def library_editor_client(library_editor):
+    return login_client(library_editor)
+
+
+@pytest.fixture
+def superuser(db):
+    return User.objects.create_superuser(
+        email="root@example.test", password="correct-horse-battery", full_name="Root"
+    )
+
+
+@pytest.fixture
+def superuser_client(superuser):
+    return login_client(superuser)
