@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from education.models import Pathway, Status
+from portal.fields import ConsultationDateTimeField
 
 from .models import User
 
@@ -56,10 +57,9 @@ class InvitationForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     email = forms.EmailField(label=_("E-mail address"), max_length=254)
     role = forms.ChoiceField(label=_("Role"), choices=User.Role.choices, initial="patient")
-    consultation_at = forms.DateTimeField(
+    consultation_at = ConsultationDateTimeField(
         label=_("Consultation date and time"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text=_("In the clinic's time zone. You can set it later."),
     )
     primary_clinician = forms.ModelChoiceField(

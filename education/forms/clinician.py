@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from education.models import ClinicianReview, ReadinessStatus
 from education.models.progress import NOTE_MAX_LENGTH
 from education.selectors import DASHBOARD_SORTS, DashboardFilters
+from portal.fields import ConsultationDateTimeField
 
 REVIEW_TEXT_MAX_LENGTH = 2000
 SEARCH_MAX_LENGTH = 100
@@ -67,10 +68,9 @@ class DashboardFilterForm(_Form):
 
 
 class ConsultationForm(_Form):
-    consultation_at = forms.DateTimeField(
+    consultation_at = ConsultationDateTimeField(
         label=_("Consultation date and time"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("In the clinic's time zone. Leave empty to clear the date."),
     )
 

@@ -7,16 +7,16 @@ app_name = "clinic"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("export.csv", views.export_csv, name="export-csv"),
-    path("patients/<int:patient_id>/", views.brief, name="brief"),
+    path("patients/<id:patient_id>/", views.brief, name="brief"),
     path(
-        "patients/<int:patient_id>/consultation/",
+        "patients/<id:patient_id>/consultation/",
         views.consultation_update,
         name="consultation-update",
     ),
     path(
-        "patients/<int:patient_id>/flags/<int:response_id>/discussed/",
+        "patients/<id:patient_id>/flags/<id:response_id>/discussed/",
         views.flag_discussed,
         name="flag-discussed",
     ),
-    path("patients/<int:patient_id>/reviews/", views.review_create, name="review-create"),
+    path("patients/<id:patient_id>/reviews/", views.review_create, name="review-create"),
 ]

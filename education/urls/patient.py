@@ -8,13 +8,13 @@ app_name = "education"
 urlpatterns = [
     path("", views.home, name="home"),
     path("checklist/", views.checklist, name="checklist"),
-    path("checklist/<int:item_id>/", views.checklist_item_save, name="checklist-item"),
+    path("checklist/<id:item_id>/", views.checklist_item_save, name="checklist-item"),
     path("questions/", views.questions, name="questions"),
-    path("questions/<int:question_id>/edit/", views.question_edit, name="question-edit"),
-    path("questions/<int:question_id>/delete/", views.question_delete, name="question-delete"),
+    path("questions/<id:question_id>/edit/", views.question_edit, name="question-edit"),
+    path("questions/<id:question_id>/delete/", views.question_delete, name="question-delete"),
     path("summary/", views.summary, name="summary"),
     path("<slug:module_slug>/quiz/", views.quiz, name="quiz"),
-    path("<slug:module_slug>/quiz/result/<int:number>/", views.quiz_result, name="quiz-result"),
+    path("<slug:module_slug>/quiz/result/<id:number>/", views.quiz_result, name="quiz-result"),
     path("<slug:module_slug>/<slug:lesson_slug>/", views.lesson_detail, name="lesson-detail"),
     path(
         "<slug:module_slug>/<slug:lesson_slug>/read/",

@@ -5,5 +5,5 @@ from education.views import preview as views
 app_name = "preview"
 
 urlpatterns = [
-    path("lessons/<int:lesson_id>/", views.lesson_preview, name="lesson"),
+    path("lessons/<id:lesson_id>/", views.lesson_preview, name="lesson"),
 ]

@@ -487,3 +487,150 @@ def test_a_patient_with_no_pathway_gets_no_error_from_any_form(db, clinic, other
     for url in ("/learn/questions/", "/learn/checklist/", "/learn/checklist/1/"):
         response = attempt(client, "POST", url, {"text": "Hi"}, bystanders=(other_patient,))
         assert response.status_code < 500
+
+
+# --- Out-of-range ids and dates ----------------------------------------------------------
+
+HUGE_ID = st.one_of(
+    st.sampled_from([2**63, 2**63 - 1 + 1, 2**64, 10**19, 99999999999999999999]),
+    st.integers(min_value=2**63, max_value=10**40),
+)
+
+
+def _id_urls(patient, module_slug: str) -> list[tuple[str, str]]:
+    """Every URL with an id in it, with the id to vary as ``{id}``."""
+    return [
+        ("GET", "/clinic/patients/{id}/"),
+        ("POST", "/clinic/patients/{id}/reviews/"),
+        ("POST", "/clinic/patients/{id}/consultation/"),
+        ("POST", f"/clinic/patients/{patient.pk}/flags/{{id}}/discussed/"),
+        ("POST", "/learn/checklist/{id}/"),
+        ("GET", "/learn/questions/{id}/edit/"),
+        ("POST", "/learn/questions/{id}/delete/"),
+        ("GET", f"/learn/{module_slug}/quiz/result/{{id}}/"),
+        ("GET", "/preview/lessons/{id}/"),
+    ]
+
+
+@settings(SETTINGS, max_examples=6)
+@given(big=HUGE_ID, htmx=HTMX)
+def test_ids_beyond_64_bits_answer_404_on_every_url(
+    big, htmx, db, patient, pathway, clinician, clinic_admin
+):
+    module_slug = _first_module(pathway).slug
+    for method, template in _id_urls(patient, module_slug):
+        url = template.format(id=big)
+        user = patient if url.startswith("/learn/") else clinician
+        if url.startswith("/preview/"):
+            user = clinic_admin
+        client = _client(user)
+        headers = {"HX-Request": "true"} if htmx else {}
+        send = client.get if method == "GET" else client.post
+        response = send(url, headers=headers)
+        # /learn/checklist/<huge>/ no longer matches the item URL; it falls through to
+        # the read-only lesson URL (stage "checklist"), which refuses a POST with 405.
+        allowed = (404, 405) if template.startswith("/learn/checklist/") else (404,)
+        assert response.status_code in allowed, (url, response.status_code)
+
+
+def test_no_url_pattern_takes_an_unbounded_integer():
+    from django.urls import URLPattern, URLResolver, get_resolver
+    from django.urls.converters import IntConverter
+
+    def walk(patterns):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if str(pattern.pattern).startswith("admin/"):
+                    continue  # the admin's own patterns
+                yield from walk(pattern.url_patterns)
+            elif isinstance(pattern, URLPattern):
+                yield pattern
+
+    unbounded = [
+        str(p.pattern)
+        for p in walk(get_resolver().url_patterns)
+        if any(isinstance(c, IntConverter) for c in p.pattern.converters.values())
+    ]
+    assert not unbounded, f"use <id:...> instead of <int:...> in {unbounded}"
+
+
+ZONES = ["Pacific/Honolulu", "America/New_York", "UTC", "Asia/Tokyo", "Pacific/Kiritimati"]
+EXTREME_DATES = st.one_of(
+    st.sampled_from(
+        [
+            "9999-12-31T23:59",
+            "9999-12-31 23:59:59",
+            "0001-01-01T00:00",
+            "0001-01-01 00:00",
+            "1900-01-01T00:00",
+            "3000-06-01T12:00",
+        ]
+    ),
+    st.datetimes().map(lambda d: d.strftime("%Y-%m-%dT%H:%M")),
+)
+
+
+@pytest.mark.parametrize("zone", ZONES)
+@settings(SETTINGS, max_examples=10)
+@given(value=EXTREME_DATES, htmx=HTMX)
+def test_extreme_consultation_dates_in_any_clinic_zone_are_refused_with_a_message(
+    zone, value, htmx, db, clinic, clinician, patient, other_patient, foreign_patient
+):
+    clinic.timezone = zone
+    clinic.save(update_fields=["timezone"])
+    response = attempt(
+        _client(clinician),
+        "POST",
+        f"/clinic/patients/{patient.pk}/consultation/",
+        {"consultation_at": value},
+        bystanders=(other_patient, foreign_patient),
+        htmx=htmx,
+    )
+    assert response.status_code < 500
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Honolulu", "Pacific/Kiritimati"])
+@pytest.mark.parametrize("value", ["9999-12-31T23:59", "0001-01-01T00:00", "2020-01-01T09:00"])
+def test_a_consultation_date_out_of_the_window_is_refused_and_the_saved_one_kept(
+    zone, value, db, clinic, clinician, patient
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    clinic.timezone = zone
+    clinic.save(update_fields=["timezone"])
+    saved = timezone.now().replace(microsecond=0, second=0) + timedelta(days=3)
+    profile = patient.patient_profile
+    profile.consultation_at = saved
+    profile.save(update_fields=["consultation_at"])
+    client = _client(clinician)
+    response = client.post(
+        f"/clinic/patients/{patient.pk}/consultation/", {"consultation_at": value}, follow=True
+    )
+    assert response.status_code in (200, 400)
+    assert b"between yesterday and two years from today" in response.content
+    profile.refresh_from_db()
+    assert profile.consultation_at == saved
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Honolulu", "Pacific/Kiritimati"])
+def test_an_invitation_with_an_out_of_range_date_is_refused_with_a_message(
+    zone, db, clinic, clinician
+):
+    from accounts.models import Invitation
+
+    clinic.timezone = zone
+    clinic.save(update_fields=["timezone"])
+    response = _client(clinician).post(
+        "/accounts/invitations/new/",
+        {
+            "full_name": "Dana Example",
+            "email": "dana@example.test",
+            "role": "patient",
+            "consultation_at": "9999-12-31T23:59",
+        },
+    )
+    assert response.status_code == 200
+    assert b"between yesterday and two years from today" in response.content
+    assert not Invitation.objects.filter(email="dana@example.test").exists()
