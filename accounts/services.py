@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from education.audit import audit_record
 
@@ -49,6 +50,13 @@ def content_editors_group() -> Group:
 
 class AccountsError(Exception):
     """A rule of the accounts app was broken; the message is for the user."""
+
+
+ALREADY_REGISTERED = _lazy(
+    "This e-mail address already has a ConsultReady account, so this invitation cannot "
+    "create another. Sign in with it, or contact the clinic that invited you: they can "
+    "help you from there."
+)
 
 
 def invitation_token(invitation: Invitation) -> str:
@@ -91,6 +99,8 @@ def invitation_get_from_token(token: str) -> Invitation:
         raise AccountsError(
             _("This invitation has expired. Ask your clinic to send you a new one.")
         )
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        raise AccountsError(ALREADY_REGISTERED)
     return invitation
 
 
@@ -119,9 +129,10 @@ def invitation_create(
     """Invite someone into the inviter's own clinic and e-mail them the link."""
     if not _can_invite(inviter, role):
         raise AccountsError(_("You cannot send this kind of invitation."))
+    # Whether the address already has an account (perhaps at another clinic) is not
+    # said here: the invitation is recorded and sent either way, and accepting it
+    # with an address that has an account creates and links nothing.
     email = User.objects.normalize_email(email).lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise AccountsError(_("Someone with this e-mail address already has an account."))
     if primary_clinician is not None and (
         primary_clinician.clinic_id != inviter.clinic_id or not primary_clinician.is_clinic_staff
     ):
@@ -169,7 +180,7 @@ def invitation_accept(*, token: str, password: str, request=None) -> User:
     if invitation.is_accepted:
         raise AccountsError(_("This invitation has already been used."))
     if User.objects.filter(email__iexact=invitation.email).exists():
-        raise AccountsError(_("Someone with this e-mail address already has an account."))
+        raise AccountsError(ALREADY_REGISTERED)
 
     user = User(
         email=invitation.email,

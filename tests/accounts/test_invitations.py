@@ -182,9 +182,63 @@ def test_an_invited_clinician_gets_no_admin_access(clinic_admin):
     assert not user.has_perm("education.change_lesson")
 
 
-def test_inviting_an_existing_address_is_refused(clinician, patient):
+def _page_without(response, *variable: str) -> str:
+    """The page as the inviter sees it, less what differs by design (the address
+    typed, the one-time link, the CSRF token and the script nonce)."""
+    text = response.content.decode()
+    for value in variable:
+        text = text.replace(value, "…")
+    text = re.sub(r"/accounts/invitation/[^/\s\"<]+/", "/accounts/invitation/…/", text)
+    text = re.sub(r'nonce="[^"]+"', "nonce", text)
+    text = re.sub(r'"X-CSRFToken": "[^"]+"', "csrf", text)
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "csrf", text)
+
+
+def test_inviting_another_clinics_patient_answers_as_for_a_new_address(
+    clinician, foreign_patient, login
+):
+    """Nothing tells a clinician that the address belongs to another clinic's patient."""
+    client = login(clinician)
+    answers = []
+    for email in (foreign_patient.email, "brand-new@example.test"):
+        response = client.post(
+            "/accounts/invitations/new/",
+            {"full_name": "Alex Example", "email": email, "role": "patient"},
+        )
+        assert response.status_code == 200
+        answers.append(_page_without(response, email, "http://testserver"))
+    assert answers[0] == answers[1]
+    assert "already" not in answers[0]
+    assert Invitation.objects.filter(email=foreign_patient.email).exists()
+
+
+def test_an_invitation_to_an_address_with_an_account_links_nothing(
+    clinician, foreign_patient, pathway
+):
+    enrollments = list(Enrollment.objects.filter(patient=foreign_patient).values_list("pk"))
+    invitation = _invite(clinician, email=foreign_patient.email.upper(), pathway=pathway)
+    with pytest.raises(AccountsError, match="contact the clinic"):
+        invitation_get_from_token(invitation_token(invitation))
     with pytest.raises(AccountsError):
-        _invite(clinician, email=patient.email.upper())
+        invitation_accept(token=invitation_token(invitation), password=NEW_PASSWORD)
+    foreign_patient.refresh_from_db()
+    invitation.refresh_from_db()
+    assert foreign_patient.clinic_id != clinician.clinic_id
+    assert foreign_patient.check_password(NEW_PASSWORD) is False
+    assert list(Enrollment.objects.filter(patient=foreign_patient).values_list("pk")) == (
+        enrollments
+    )
+    assert invitation.accepted_at is None
+    assert User.objects.filter(email__iexact=foreign_patient.email).count() == 1
+
+
+def test_opening_such_an_invitation_tells_the_invitee_to_contact_the_clinic(
+    client, clinician, foreign_patient
+):
+    invitation = _invite(clinician, email=foreign_patient.email)
+    response = client.get(invitation_url(invitation))
+    assert response.status_code == 400
+    assert b"contact the clinic that invited you" in response.content
 
 
 def test_patients_cannot_open_the_invitation_form(patient_client):
