@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import governance, services
+from .audit import audit_record
 from .models import (
     AttemptAnswer,
     AuditEvent,
@@ -113,9 +114,7 @@ class LibraryAdmin(admin.ModelAdmin):
     have seen is deleted, and no bulk delete at all."""
 
     def has_module_permission(self, request):
-        return governance.may_edit_library(request.user) and super().has_module_permission(
-            request
-        )
+        return governance.may_edit_library(request.user) and super().has_module_permission(request)
 
     def has_view_permission(self, request, obj=None):
         return governance.may_edit_library(request.user) and super().has_view_permission(
@@ -136,6 +135,26 @@ class LibraryAdmin(admin.ModelAdmin):
         if not super().has_delete_permission(request, obj):
             return False
         return obj is None or governance.content_may_delete(obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # One event per save of the form, after its inlines: field names only.
+        governance.content_audit(
+            action="saved",
+            obj=form.instance,
+            actor=request.user,
+            request=request,
+            created=not change,
+            fields=sorted(form.changed_data),
+            parts=sorted(fs.prefix for fs in formsets if fs.has_changed()),
+        )
+
+    def delete_model(self, request, obj):
+        detail = {"model": obj._meta.label_lower, "id": obj.pk, "title": str(obj)[:80]}
+        super().delete_model(request, obj)
+        audit_record(
+            action="education.content.deleted", actor=request.user, request=request, detail=detail
+        )
 
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
         actions = super().get_actions(request, action_location=action_location)

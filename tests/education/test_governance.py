@@ -14,6 +14,7 @@ from education import services
 from education.governance import library_editors_group
 from education.models import (
     AttemptAnswer,
+    AuditEvent,
     Checklist,
     ChecklistResponse,
     Choice,
@@ -469,3 +470,54 @@ def test_library_editors_group_is_made_whole_again(db):
     group = library_editors_group()
     assert group.permissions.filter(codename="change_lesson").exists()
     assert not group.permissions.filter(codename="change_enrollment").exists()
+
+
+# --- Audit of content actions --------------------------------------------------
+
+
+def test_saving_a_lesson_in_the_admin_is_audited(library_editor_client, library_editor, library):
+    lesson = Lesson.objects.order_by("pk").first()
+    url = f"/admin/education/lesson/{lesson.pk}/change/"
+    data = change_form_data(library_editor_client, url)
+    data["title"] = "A clearer title"
+    data["sources-0-title"] = "A better source title"
+    assert library_editor_client.post(url, data).status_code == 302
+    event = AuditEvent.objects.get(action="education.content.saved")
+    assert event.actor == library_editor
+    assert event.detail == {
+        "model": "education.lesson",
+        "id": lesson.pk,
+        "version": lesson.version,
+        "created": False,
+        "fields": ["title"],
+        "parts": ["sources"],
+    }
+
+
+def test_retiring_and_publishing_are_audited_with_the_version(
+    library_editor_client, library_editor, library
+):
+    lesson = Lesson.objects.order_by("pk").first()
+    Lesson.objects.filter(pk=lesson.pk).update(body=lesson.body + "\n\nMore.")
+    library_editor_client.post(
+        "/admin/education/lesson/", {"action": "publish", "_selected_action": [lesson.pk]}
+    )
+    library_editor_client.post(
+        "/admin/education/lesson/", {"action": "retire", "_selected_action": [lesson.pk]}
+    )
+    published = AuditEvent.objects.get(action="education.content.published", actor=library_editor)
+    retired = AuditEvent.objects.get(action="education.content.retired")
+    for event in (published, retired):
+        assert event.actor == library_editor
+        assert event.detail["id"] == lesson.pk
+        assert event.detail["version"] == 2
+
+
+def test_deleting_a_never_published_draft_is_audited(superuser_client, superuser, db):
+    from tests.builders import make_pathway
+
+    draft = make_pathway(publish=False)
+    lesson = Lesson.objects.filter(module__pathways=draft).first()
+    superuser_client.post(f"/admin/education/lesson/{lesson.pk}/delete/", {"post": "yes"})
+    event = AuditEvent.objects.get(action="education.content.deleted")
+    assert event.actor == superuser and event.detail["id"] == lesson.pk
