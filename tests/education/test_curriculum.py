@@ -5,9 +5,11 @@ that breaks a rule fails here."""
 import re
 import shutil
 import statistics
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from django.conf import settings
 
 from education.curriculum.loader import CURRICULUM_DIR, load_curriculum
 from education.models import (
@@ -35,6 +37,17 @@ THERAPY_LESSON_SLUGS_NEED_UNKNOWNS = {
 }
 INVESTIGATIONAL_THERAPIES = {"stem-cell-products", "exosomes", "svf", "whartons-jelly"}
 FORBIDDEN_CLAIMS = re.compile(r"\b(cure[sd]?|guarantee[sd]?|risk-free|miracle)\b", re.I)
+IDIOMS = re.compile(
+    r"\b(lose the knack|frank talk|signed off on|creep(s|ing)? forward|nudge)\b", re.I
+)
+SECTION_LABEL = re.compile(
+    r"^\*Evidence label: (established|emerging|investigational|not approved)\b", re.M
+)
+DATED = re.compile(
+    r"Checked (January|February|March|April|May|June|July|August|September|"
+    r"October|November|December) 20\d\d"
+)
+ODDS_IN = re.compile(r"\b\d+ in \d+\b")
 APPROVED_CLAIM = re.compile(r"\b(is|are) (fda[- ])?approved\b", re.I)
 
 
@@ -73,7 +86,7 @@ def test_loading_twice_leaves_the_same_rows_and_versions(db):
     assert _counts() == first
     assert dict(Lesson.objects.values_list("slug", "version")) == versions
     assert report.versions_bumped == []
-    assert first["Module"] == 5 and first["Lesson"] >= 20 and first["Question"] >= 35
+    assert first["Module"] == 5 and first["Lesson"] >= 23 and first["Question"] >= 36
 
 
 def test_everything_loaded_is_published_at_version_one(db):
@@ -192,3 +205,172 @@ def test_quiz_links_point_to_real_lesson_sections():
             lesson = lessons[question["lesson"]]
             if question.get("section"):
                 assert question["section"] in heading_ids(lesson["body"]), question["prompt"]
+
+
+def _host_allowed(host: str, domains) -> bool:
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
+@pytest.mark.parametrize("lesson", _lessons(), ids=lambda lesson: lesson["slug"])
+def test_every_reference_comes_from_an_allowed_host(lesson):
+    for source in lesson["sources"]:
+        host = urlsplit(source["url"]).hostname or ""
+        assert _host_allowed(host, settings.CONTENT_SOURCE_DOMAINS), source["url"]
+        # Editor notes ("copy", "confirm on ...") do not belong in a title patients see.
+        assert not re.search(r"\b(copy|confirm|before publishing|mirror)\b", source["title"], re.I)
+
+
+def test_a_clinic_can_add_its_own_source_domains(monkeypatch):
+    import importlib
+
+    import portal.settings as portal_settings
+
+    monkeypatch.setenv("CONTENT_EXTRA_SOURCE_DOMAINS", "example-clinic.org, hairsociety.example")
+    try:
+        reloaded = importlib.reload(portal_settings)
+        assert _host_allowed("www.example-clinic.org", reloaded.CONTENT_SOURCE_DOMAINS)
+        assert _host_allowed("hairsociety.example", reloaded.CONTENT_SOURCE_DOMAINS)
+        assert not _host_allowed("clinic-blog.example.com", reloaded.CONTENT_SOURCE_DOMAINS)
+        # A look-alike host does not pass as a subdomain.
+        assert not _host_allowed("notfda.gov", reloaded.CONTENT_SOURCE_DOMAINS)
+    finally:
+        monkeypatch.delenv("CONTENT_EXTRA_SOURCE_DOMAINS")
+        importlib.reload(portal_settings)
+
+
+@pytest.mark.parametrize("lesson", _lessons(), ids=lambda lesson: lesson["slug"])
+def test_fda_is_spelled_out_on_first_use(lesson):
+    # Key points are shown above the body, so they count first.
+    text = " ".join(lesson["key_points"]) + " " + " ".join(block_texts(lesson["body"]))
+    first = re.search(r"\bFDA\b", text)
+    if first:
+        assert text[: first.start()].endswith("Food and Drug Administration ("), lesson["slug"]
+
+
+@pytest.mark.parametrize("lesson", _lessons(), ids=lambda lesson: lesson["slug"])
+def test_section_labels_match_the_lesson(lesson):
+    labels = [label.replace(" ", "_") for label in SECTION_LABEL.findall(lesson["body"])]
+    if labels:
+        # The badge beside the title is one the lesson's own sections carry.
+        assert lesson["evidence_label"] in labels, (lesson["evidence_label"], labels)
+    if len(set(labels)) > 1:
+        # A lesson that mixes kinds of evidence labels every section but the unknowns.
+        sections = re.split(r"^## ", lesson["body"], flags=re.M)[1:]
+        for section in sections:
+            if section.startswith("What we don't know yet"):
+                continue
+            assert SECTION_LABEL.search(section), section.splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    ("slug", "label"),
+    [
+        ("the-follicle-control-center", "established"),
+        ("keeping-results", "established"),
+        ("hair-changes-take-months", "established"),
+        ("harms-reported-with-unapproved-products", "established"),
+        ("cell-sources-and-the-signal-idea", "investigational"),
+        ("exosomes-and-extracellular-vesicles", "investigational"),
+    ],
+)
+def test_badges_that_review_found_wrong_stay_fixed(slug, label):
+    assert {lesson["slug"]: lesson for lesson in _lessons()}[slug]["evidence_label"] == label
+
+
+@pytest.mark.parametrize("lesson", _lessons(), ids=lambda lesson: lesson["slug"])
+def test_regulatory_statements_carry_the_date_they_were_checked(lesson):
+    # Every section that says what the FDA has or has not approved is dated;
+    # the lesson's opening lines only introduce it.
+    sections = lesson["body"].split("\n## ", 1)
+    for block in block_texts("## " + sections[1]) if len(sections) > 1 else []:
+        if re.search(r"\b(approved|approval|not approved)\b", block, re.I) and re.search(
+            r"\b(FDA|Food and Drug Administration)\b", block
+        ):
+            section = _section_of(lesson["body"], block)
+            assert DATED.search(section), block
+
+
+def _section_of(body: str, block: str) -> str:
+    for section in re.split(r"^## ", body, flags=re.M):
+        if block[:40] in " ".join(block_texts(section)):
+            return section
+    return body
+
+
+@pytest.mark.parametrize("lesson", _lessons(), ids=lambda lesson: lesson["slug"])
+def test_numbers_use_one_format_beside_placebo(lesson):
+    blocks = block_texts(lesson["body"]) + lesson["key_points"]
+    for block in blocks:
+        assert not ODDS_IN.search(block), block
+        if "out of 100" in block:
+            assert "placebo" in block.lower() or "on placebo" in " ".join(blocks).lower(), block
+    assert not IDIOMS.search(" ".join(blocks)), IDIOMS.search(" ".join(blocks))
+
+
+def test_quiz_text_uses_the_same_number_format():
+    for module in _lesson_files():
+        for question in module["quiz"]["questions"]:
+            texts = [question["prompt"], question["explanation"]]
+            texts += [str(c["text"]) for c in question["choices"]]
+            texts += [c["feedback"] for c in question["choices"]]
+            for text in texts:
+                assert not ODDS_IN.search(text), text
+
+
+def test_quiz_distractors_only_name_things_a_lesson_teaches():
+    body = " ".join(lesson["body"] for lesson in _lessons()).lower()
+    for module in _lesson_files():
+        for question in module["quiz"]["questions"]:
+            for choice in question["choices"]:
+                if "banking" in str(choice["text"]).lower():
+                    assert "banking" in body, choice["text"]
+
+
+def test_benefit_numbers_sit_next_to_their_placebo_figures():
+    lesson = {item["slug"]: item for item in _lessons()}["what-success-looks-like"]
+    for block in block_texts(lesson["body"]):
+        if "out of 100" in block:
+            assert "placebo" in block.lower(), block
+
+
+def test_cell_and_exosome_products_are_never_called_approved_for_hair():
+    claim = re.compile(r"\b(stem cell|stromal|exosome|svf|wharton)[^.]*\bapproved for hair", re.I)
+    for lesson in _lessons():
+        for block in block_texts(lesson["body"]) + lesson["key_points"]:
+            for sentence in re.split(r"(?<=[.!?])\s+", block):
+                if claim.search(sentence):
+                    assert re.search(r"\b(no|not|none|never)\b", sentence, re.I), sentence
+
+
+def test_uncontrolled_case_series_is_not_used_as_a_response_rate():
+    text = " ".join(lesson["body"] for lesson in _lessons())
+    assert "60 patients" not in text
+    assert "PMC8423195" not in " ".join(
+        s["url"] for lesson in _lessons() for s in lesson["sources"]
+    )
+
+
+def test_checklist_has_the_second_edition_items():
+    items = {
+        i["slug"]: i
+        for i in yaml.safe_load((CURRICULUM_DIR / "pathway.yaml").read_text())["checklist"]["items"]
+    }
+    for slug in (
+        "can-decline-or-wait",
+        "paid-out-of-pocket",
+        "allergies",
+        "keloids-or-poor-healing",
+        "fainting-with-needles",
+        "immune-or-diabetes",
+        "under-18",
+        "ask-who-does-the-procedure",
+        "ask-donor-screening",
+        "ask-ethics-board",
+        "ask-if-i-do-nothing",
+    ):
+        assert slug in items
+    # Whether other options were discussed can only be answered after the talk,
+    # so it is not a promise the patient must make beforehand.
+    options = items["other-options-discussed"]
+    assert options["required"] is False
+    assert "after your consultation" in options["text"].lower()
