@@ -7,6 +7,7 @@ from django.contrib.admin.options import ActionLocation
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -266,7 +267,22 @@ class ModuleAdmin(VersionedAdmin):
 class LessonSourceInline(LibraryInline, admin.TabularInline):
     model = LessonSource
     extra = 1
-    fields = ["order", "title", "url"]
+    fields = ["order", "title", "url", "editor_note"]
+
+
+class PastReviewDateFilter(admin.SimpleListFilter):
+    title = _("review date")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("past", _("Past review date")), ("none", _("No review date"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "past":
+            return queryset.filter(review_by__lt=timezone.localdate())
+        if self.value() == "none":
+            return queryset.filter(review_by__isnull=True)
+        return queryset
 
 
 @admin.register(Lesson)
@@ -280,8 +296,9 @@ class LessonAdmin(VersionedAdmin):
         "reading_grade",
         "longest_sentence",
         "content_warnings",
+        "review_by",
     ]
-    list_filter = ["status", "evidence_label", "module"]
+    list_filter = ["status", PastReviewDateFilter, "evidence_label", "module"]
     search_fields = ["title", "slug", "body"]
     list_select_related = ["module"]
     prepopulated_fields = {"slug": ["title"]}
@@ -299,10 +316,17 @@ class LessonAdmin(VersionedAdmin):
         (_("Evidence"), {"fields": ["evidence_label", "therapy"]}),
         (_("Text"), {"fields": ["key_points", "body"]}),
         (
+            _("For editors (never shown to patients)"),
+            {"fields": ["editor_note", "facts_checked_on", "review_by"]},
+        ),
+        (
             _("Readability and checks"),
             {"fields": ["reading_grade", "longest_sentence", "content_warnings"]},
         ),
-        (_("Publishing"), {"fields": ["preview_link", "version", "published_at", "updated_at"]}),
+        (
+            _("Publishing"),
+            {"fields": ["preview_link", "version", "published_at", "retired_at", "updated_at"]},
+        ),
     ]
 
     def get_queryset(self, request):

@@ -8,12 +8,19 @@ since it was last loaded is skipped, so edits made in the admin survive
 
 Nothing a patient answered is deleted: a question, choice or checklist item
 that leaves a file is retired.
+
+Optional keys, for editors: a lesson's ``editor_note``, ``checked_on`` (the
+date its facts were last checked; none when absent) and ``review_by`` (when
+absent, the first load sets it twelve months ahead and later loads keep it);
+a source's ``editor_note``. Editor notes are never shown to patients.
 """
 
 from __future__ import annotations
 
 import hashlib
+from calendar import monthrange
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -38,6 +45,9 @@ from education.models import (
 )
 
 CURRICULUM_DIR = Path(__file__).resolve().parent
+# A lesson whose file gives no review_by is due for review this long after
+# its first load.
+REVIEW_AFTER_MONTHS = 12
 
 
 class CurriculumError(Exception):
@@ -200,12 +210,20 @@ def _load_lessons(module: Module, rows: list[dict], report: LoadReport) -> dict[
                 "therapy": therapies.get(therapy_slug) if therapy_slug else None,
                 "key_points": "\n".join(row.get("key_points", [])),
                 "body": row["body"].strip(),
+                "editor_note": str(row.get("editor_note") or "").strip(),
+                "facts_checked_on": _date(row, "checked_on"),
             },
         )
+        _review_by_set(lesson, row)
         _sync_children(
             list(lesson.sources.order_by("order", "pk")),
             [
-                {"order": i, "title": s["title"], "url": s["url"]}
+                {
+                    "order": i,
+                    "title": s["title"],
+                    "url": s["url"],
+                    "editor_note": str(s.get("editor_note") or "").strip(),
+                }
                 for i, s in enumerate(row.get("sources", []))
             ],
             lambda values, lesson=lesson: LessonSource.objects.create(lesson=lesson, **values),
@@ -213,6 +231,39 @@ def _load_lessons(module: Module, rows: list[dict], report: LoadReport) -> dict[
         _publish(lesson, report)
         lessons[lesson.slug] = lesson
     return lessons
+
+
+def _date(row: dict, key: str) -> date | None:
+    value = row.get(key)
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise CurriculumError(
+            f"Lesson {row['slug']}: {key} must be a date like 2026-11-30, not {value!r}."
+        ) from exc
+
+
+def _review_by_set(lesson: Lesson, row: dict) -> None:
+    """The file's ``review_by``; without one, a lesson gets a review date
+    REVIEW_AFTER from its first load, and keeps the date it has."""
+    review_by = _date(row, "review_by")
+    if review_by is None:
+        if lesson.review_by is not None:
+            return
+        review_by = _add_months(timezone.localdate(), REVIEW_AFTER_MONTHS)
+    if lesson.review_by != review_by:
+        lesson.review_by = review_by
+        lesson.save(update_fields=["review_by"])
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, monthrange(year, month)[1]))
 
 
 def _question_values(order: int, row: dict, lessons: dict[str, Lesson]) -> dict:

@@ -299,6 +299,26 @@ class Lesson(Versioned):
             "a “## What we don't know yet” section."
         ),
     )
+    editor_note = models.TextField(
+        _("editor note"),
+        blank=True,
+        help_text=_("For editors only: never shown to patients."),
+    )
+    facts_checked_on = models.DateField(
+        _("facts checked on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the regulatory and evidence statements were last checked against their "
+            "sources (shown to patients as “Checked <month year>”)."
+        ),
+    )
+    review_by = models.DateField(
+        _("review by"),
+        null=True,
+        blank=True,
+        help_text=_("Check the lesson again by this date; `manage.py content_due` lists it after."),
+    )
 
     class Meta:
         ordering = ["module", "order", "pk"]
@@ -336,6 +356,12 @@ class LessonSource(models.Model):
     order = models.PositiveIntegerField(_("order"), default=0)
     title = models.CharField(_("title"), max_length=300)
     url = models.URLField(_("URL"), max_length=500)
+    editor_note = models.CharField(
+        _("editor note"),
+        max_length=300,
+        blank=True,
+        help_text=_("For editors only: never shown to patients."),
+    )
 
     class Meta:
         ordering = ["order", "pk"]

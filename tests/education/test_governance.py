@@ -521,3 +521,150 @@ def test_deleting_a_never_published_draft_is_audited(superuser_client, superuser
     superuser_client.post(f"/admin/education/lesson/{lesson.pk}/delete/", {"post": "yes"})
     event = AuditEvent.objects.get(action="education.content.deleted")
     assert event.actor == superuser and event.detail["id"] == lesson.pk
+
+
+# --- Editor notes, review dates and content_due --------------------------------
+
+
+def _curriculum_copy(tmp_path):
+    import shutil
+
+    from education.curriculum.loader import CURRICULUM_DIR
+
+    copy = tmp_path / "curriculum"
+    shutil.copytree(CURRICULUM_DIR, copy, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    return copy
+
+
+def _edit_first_module(copy, change):
+    import yaml
+
+    path = sorted((copy / "modules").glob("*.yaml"))[0]
+    data = yaml.safe_load(path.read_text())
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    return data
+
+
+def test_loader_reads_editor_notes_and_dates(db, tmp_path):
+    from datetime import date
+
+    from education.curriculum.loader import load_curriculum
+
+    copy = _curriculum_copy(tmp_path)
+
+    def change(data):
+        lesson = data["lessons"][0]
+        lesson["editor_note"] = "Confirm the figure on aad.org."
+        lesson["checked_on"] = "2026-11-02"
+        lesson["review_by"] = date(2027, 5, 1)
+        lesson["sources"][0]["editor_note"] = "Copy on a practice site."
+
+    data = _edit_first_module(copy, change)
+    load_curriculum(directory=copy)
+    lesson = Lesson.objects.get(slug=data["lessons"][0]["slug"])
+    assert lesson.editor_note == "Confirm the figure on aad.org."
+    assert lesson.facts_checked_on == date(2026, 11, 2)
+    assert lesson.review_by == date(2027, 5, 1)
+    assert lesson.sources.order_by("order").first().editor_note == "Copy on a practice site."
+    other = Lesson.objects.get(slug=data["lessons"][1]["slug"])
+    assert other.editor_note == "" and other.facts_checked_on is None
+
+
+def test_without_review_by_a_lesson_is_due_a_year_after_its_first_load(db, tmp_path):
+    from datetime import date
+
+    from django.utils import timezone
+
+    from education.curriculum.loader import load_curriculum
+
+    copy = _curriculum_copy(tmp_path)
+    load_curriculum(directory=copy)
+    today = timezone.localdate()
+    lesson = Lesson.objects.order_by("pk").first()
+    assert lesson.review_by.year == today.year + 1 and lesson.review_by.month == today.month
+    Lesson.objects.filter(pk=lesson.pk).update(review_by=date(2030, 1, 1))
+    load_curriculum(directory=copy, force=True)
+    lesson.refresh_from_db()
+    assert lesson.review_by == date(2030, 1, 1)
+
+
+def test_a_bad_date_in_a_file_is_a_clear_error(db, tmp_path):
+    from education.curriculum.loader import CurriculumError, load_curriculum
+
+    copy = _curriculum_copy(tmp_path)
+    _edit_first_module(copy, lambda data: data["lessons"][0].update(review_by="next spring"))
+    with pytest.raises(CurriculumError, match="review_by must be a date"):
+        load_curriculum(directory=copy)
+
+
+def test_patients_never_see_editor_notes(answered, patient):
+    lesson = lessons(answered)[0]
+    lesson.editor_note = "EDITOR-ONLY lesson note"
+    lesson.save()
+    source = lesson.sources.first()
+    source.editor_note = "EDITOR-ONLY source note"
+    source.save()
+    client = login_client(patient)
+    for url in (f"/learn/{answered.slug}/{lesson.slug}/", "/learn/", "/learn/summary/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "EDITOR-ONLY" not in response.content.decode(), url
+    assert source.title in client.get(f"/learn/{answered.slug}/{lesson.slug}/").content.decode()
+
+
+def test_admin_lists_lessons_past_their_review_date(library_editor_client, library):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    overdue, fresh = Lesson.objects.order_by("pk")[:2]
+    Lesson.objects.filter(pk=overdue.pk).update(
+        review_by=timezone.localdate() - timedelta(days=1), title="Overdue lesson"
+    )
+    Lesson.objects.filter(pk=fresh.pk).update(
+        review_by=timezone.localdate() + timedelta(days=30), title="Fresh lesson"
+    )
+    body = library_editor_client.get("/admin/education/lesson/?review=past").content.decode()
+    assert "Overdue lesson" in body
+    assert "Fresh lesson" not in body
+
+
+def _content_due(*args):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    try:
+        call_command("content_due", *args, stdout=out)
+    except SystemExit as exit_:
+        return exit_.code, out.getvalue()
+    return 0, out.getvalue()
+
+
+def test_content_due_lists_overdue_lessons_and_exits_non_zero(library):
+    from datetime import date
+
+    overdue, fresh, retired = Lesson.objects.order_by("pk")[:3]
+    Lesson.objects.filter(pk=overdue.pk).update(review_by=date(2026, 1, 31))
+    Lesson.objects.filter(pk=fresh.pk).update(review_by=date(2026, 3, 1))
+    Lesson.objects.filter(pk=retired.pk).update(review_by=date(2025, 1, 1), status="retired")
+    code, out = _content_due("--on", "2026-02-01")
+    assert code == 1
+    assert f"2026-01-31  {overdue.slug}" in out
+    assert fresh.slug not in out and retired.slug not in out
+    assert "1 lesson(s) past their review date." in out
+
+
+def test_content_due_exits_zero_when_nothing_is_due(library):
+    code, out = _content_due("--on", "2026-02-01")
+    assert code == 0
+    assert "No lesson is past its review date on 2026-02-01." in out
+
+
+def test_content_due_refuses_a_bad_date(db):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="--on must be a date"):
+        _content_due("--on", "soon")
