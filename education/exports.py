@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 from .models import ReadinessStatus
 
 CHUNK_SIZE = 2000
-# A spreadsheet treats a cell starting with one of these as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet treats a cell starting with one of these as a formula: the ASCII
+# signs, their full-width forms (which spreadsheets in East Asian locales read as the
+# same signs), and a leading tab or carriage return.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20", "\t", "\r")
 
 EXPORT_FIELDS = (
     "patient__full_name",

@@ -6,6 +6,8 @@ from django.db.utils import DatabaseError
 from django.http import JsonResponse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
+from .headers import BASELINE_HEADERS
+
 logger = logging.getLogger(__name__)
 
 
@@ -33,6 +35,8 @@ class HealthCheckMiddleware:
         else:
             response = JsonResponse({"status": "ok"})
         add_never_cache_headers(response)
+        for name, value in BASELINE_HEADERS.items():
+            response.headers.setdefault(name, value)
         return response
 
 

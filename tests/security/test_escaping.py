@@ -94,7 +94,9 @@ def test_the_csv_export_keeps_the_text_raw_and_defuses_formulas(hostile_patient,
     assert "&lt;" not in body  # a CSV is not HTML: nothing is entity-escaped
 
 
-@pytest.mark.parametrize("prefix", ["=", "+", "-", "@"])
+@pytest.mark.parametrize(
+    "prefix", ["=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20", "\t", "\r"]
+)
 def test_every_formula_prefix_in_a_name_is_neutralised(prefix, patient, clinician_client):
     patient.full_name = f"{prefix}1+1"
     patient.save(update_fields=["full_name"])
