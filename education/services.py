@@ -28,7 +28,8 @@ from .models import (
     Status,
 )
 from .models.progress import NOTE_MAX_LENGTH, QUESTION_MAX_LENGTH
-from .selectors import PatientState, patient_state, quiz_questions
+from .selectors.outline import quiz_questions
+from .selectors.progress import PatientState, patient_state
 
 
 class EducationError(Exception):

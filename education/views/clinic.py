@@ -6,7 +6,7 @@ Every view is for clinic staff; a patient of another clinic is a 404 everywhere.
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.permissions import clinic_staff_required
-from education import selectors, services
+from education import access, services
 from education.audit import audit_record
 from education.exports import enrollments_csv
 from education.forms.clinician import (
@@ -24,8 +24,9 @@ from education.forms.clinician import (
     FlagDiscussedForm,
     ReviewForm,
 )
-from education.models import ChecklistResponse, Enrollment
+from education.models import Enrollment
 from education.pagination import DeferredJoinList
+from education.selectors.clinic import DASHBOARD_PAGE_SIZE, enrollment_list_for_staff, patient_brief
 from portal.htmx import HtmxHttpRequest, render_page_or_fragment
 
 DASHBOARD_TEMPLATE = "education/clinic/dashboard.html"
@@ -57,10 +58,8 @@ def _sort_columns(current: str) -> dict:
 def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     form = DashboardFilterForm(request.GET)
     filters = form.filters()
-    rows = selectors.enrollment_list_for_staff(request.user, filters=filters)
-    page = Paginator(DeferredJoinList(rows), selectors.DASHBOARD_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    rows = enrollment_list_for_staff(request.user, filters=filters)
+    page = Paginator(DeferredJoinList(rows), DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "filters": filters,
@@ -74,7 +73,7 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     filters = DashboardFilterForm(request.GET).filters()
-    rows = selectors.enrollment_list_for_staff(request.user, filters=filters)
+    rows = enrollment_list_for_staff(request.user, filters=filters)
     audit_record(
         action="education.export.downloaded",
         actor=request.user,
@@ -108,7 +107,7 @@ def _render_brief(
     flag_form: FlagDiscussedForm | None = None,
     flag_response_id: int | None = None,
 ) -> HttpResponse:
-    brief = selectors.patient_brief(enrollment)
+    brief = patient_brief(enrollment)
     checklist_rows = []
     for row in brief.checklist:
         form = None
@@ -133,7 +132,7 @@ def _render_brief(
 @clinic_staff_required
 @require_GET
 def brief(request: HttpRequest, patient_id: int) -> HttpResponse:
-    enrollment = selectors.enrollment_get_for_staff(request.user, patient_id)
+    enrollment = access.get_enrollment_for_staff(request.user, patient_id)
     audit_record(
         action="education.brief.viewed",
         actor=request.user,
@@ -147,7 +146,7 @@ def brief(request: HttpRequest, patient_id: int) -> HttpResponse:
 @clinic_staff_required
 @require_POST
 def consultation_update(request: HttpRequest, patient_id: int) -> HttpResponse:
-    enrollment = selectors.enrollment_get_for_staff(request.user, patient_id)
+    enrollment = access.get_enrollment_for_staff(request.user, patient_id)
     form = ConsultationForm(request.POST)
     if form.is_valid():
         try:
@@ -171,8 +170,8 @@ def consultation_update(request: HttpRequest, patient_id: int) -> HttpResponse:
 @clinic_staff_required
 @require_POST
 def flag_discussed(request: HttpRequest, patient_id: int, response_id: int) -> HttpResponse:
-    enrollment = selectors.enrollment_get_for_staff(request.user, patient_id)
-    response = get_object_or_404(ChecklistResponse, pk=response_id, enrollment=enrollment)
+    enrollment = access.get_enrollment_for_staff(request.user, patient_id)
+    response = access.get_flag_for_staff(enrollment, response_id)
     form = FlagDiscussedForm(request.POST, auto_id=f"flag-{response.pk}-%s")
     if form.is_valid():
         try:
@@ -193,7 +192,7 @@ def flag_discussed(request: HttpRequest, patient_id: int, response_id: int) -> H
 @clinic_staff_required
 @require_POST
 def review_create(request: HttpRequest, patient_id: int) -> HttpResponse:
-    enrollment = selectors.enrollment_get_for_staff(request.user, patient_id)
+    enrollment = access.get_enrollment_for_staff(request.user, patient_id)
     form = ReviewForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.permissions import patient_required
-from education import selectors, services
+from education import access, services
 from education.forms.patient import (
     ChecklistItemForm,
     PatientQuestionForm,
@@ -22,6 +22,28 @@ from education.forms.patient import (
     unknown_checklist_fields,
 )
 from education.rendering import render_lesson
+from education.selectors.outline import glossary_pairs, quiz_questions
+from education.selectors.patient import (
+    LessonRow,
+    Step,
+    checklist_groups,
+    lesson_neighbours,
+    lesson_next_destination,
+    patient_checklist_answers,
+    patient_next_step,
+    patient_questions_list,
+    patient_quiz_summaries,
+    patient_stage_views,
+    quiz_attempt_feedback,
+    stage_after,
+    stage_blocker,
+    stage_unread_lessons,
+)
+from education.selectors.progress import (
+    enrollment_get_for_patient,
+    patient_state,
+    quiz_attempts_for,
+)
 from portal.htmx import HtmxHttpRequest, render_page_or_fragment, wants_fragment
 
 TEMPLATES = "education/patient/"
@@ -31,14 +53,7 @@ TEMPLATES = "education/patient/"
 
 
 def _enrollment(request: HttpRequest):
-    return selectors.enrollment_get_for_patient(request.user)
-
-
-def _enrollment_or_404(request: HttpRequest):
-    enrollment = _enrollment(request)
-    if enrollment is None:
-        raise Http404
-    return enrollment
+    return enrollment_get_for_patient(request.user)
 
 
 def _no_pathway(request: HttpRequest) -> HttpResponse:
@@ -49,13 +64,13 @@ def _locked(request: HttpRequest, state, stage, *, unread=None) -> HttpResponse:
     """The friendly 403: which stage to finish, or which lessons to read, first."""
     context = {
         "stage": stage,
-        "blocker": selectors.stage_blocker(state, stage),
+        "blocker": stage_blocker(state, stage),
         "unread": unread or [],
     }
     return render(request, TEMPLATES + "locked.html", context, status=403)
 
 
-def step_url(step: selectors.Step) -> str:
+def step_url(step: Step) -> str:
     if step.kind == "lesson":
         return reverse("education:lesson-detail", args=[step.stage.module.slug, step.lesson.slug])
     if step.kind == "quiz":
@@ -63,13 +78,6 @@ def step_url(step: selectors.Step) -> str:
     if step.kind == "checklist":
         return reverse("education:checklist")
     return reverse("education:summary")
-
-
-def _stage_or_404(state, module_slug: str):
-    stage = selectors.patient_stage_by_slug(state, module_slug)
-    if stage is None:
-        raise Http404
-    return stage
 
 
 # --- Home ---------------------------------------------------------------------
@@ -81,8 +89,8 @@ def home(request: HttpRequest) -> HttpResponse:
     enrollment = _enrollment(request)
     if enrollment is None:
         return _no_pathway(request)
-    state = selectors.patient_state(enrollment)
-    next_step = selectors.patient_next_step(state)
+    state = patient_state(enrollment)
+    next_step = patient_next_step(state)
     return render(
         request,
         TEMPLATES + "home.html",
@@ -90,7 +98,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "enrollment": enrollment,
             "clinic": enrollment.clinic,
             "result": state.result,
-            "stages": selectors.patient_stage_views(state),
+            "stages": patient_stage_views(state),
             "next_step": next_step,
             "next_url": step_url(next_step),
         },
@@ -100,30 +108,23 @@ def home(request: HttpRequest) -> HttpResponse:
 # --- Lessons ------------------------------------------------------------------
 
 
-def _lesson_or_404(state, module_slug: str, lesson_slug: str):
-    found = selectors.patient_lesson_locate(state, module_slug, lesson_slug)
-    if found is None:
-        raise Http404
-    return found
-
-
 @patient_required
 @require_GET
 def lesson_detail(request: HttpRequest, module_slug: str, lesson_slug: str) -> HttpResponse:
-    enrollment = _enrollment_or_404(request)
-    state = selectors.patient_state(enrollment)
-    stage, lesson = _lesson_or_404(state, module_slug, lesson_slug)
+    enrollment = access.get_enrollment_for_patient(request.user)
+    state = patient_state(enrollment)
+    stage, lesson = access.get_lesson_for_patient(state, module_slug, lesson_slug)
     if not stage.is_open:
         return _locked(request, state, stage)
-    previous, following = selectors.lesson_neighbours(state, lesson)
+    previous, following = lesson_neighbours(state, lesson)
     return render(
         request,
         TEMPLATES + "lesson.html",
         {
             "stage": stage,
             "lesson": lesson,
-            "row": selectors.LessonRow(lesson, state.raw.completions.get(lesson.pk)),
-            "rendered": render_lesson(lesson.body, selectors.glossary_pairs()),
+            "row": LessonRow(lesson, state.raw.completions.get(lesson.pk)),
+            "rendered": render_lesson(lesson.body, glossary_pairs()),
             "sources": list(lesson.sources.all()),
             "previous": previous,
             "previous_url": step_url(previous) if previous else None,
@@ -136,9 +137,9 @@ def lesson_detail(request: HttpRequest, module_slug: str, lesson_slug: str) -> H
 @patient_required
 @require_POST
 def lesson_complete(request: HttpRequest, module_slug: str, lesson_slug: str) -> HttpResponse:
-    enrollment = _enrollment_or_404(request)
-    state = selectors.patient_state(enrollment)
-    stage, lesson = _lesson_or_404(state, module_slug, lesson_slug)
+    enrollment = access.get_enrollment_for_patient(request.user)
+    state = patient_state(enrollment)
+    stage, lesson = access.get_lesson_for_patient(state, module_slug, lesson_slug)
     try:
         services.lesson_complete(enrollment=enrollment, lesson=lesson, request=request)
     except services.StageLocked:
@@ -146,8 +147,8 @@ def lesson_complete(request: HttpRequest, module_slug: str, lesson_slug: str) ->
     except services.EducationError as error:
         raise Http404 from error
     messages.success(request, _("“%(title)s” is marked as read.") % {"title": lesson.title})
-    state = selectors.patient_state(enrollment)
-    return redirect(step_url(selectors.lesson_next_destination(state, lesson)))
+    state = patient_state(enrollment)
+    return redirect(step_url(lesson_next_destination(state, lesson)))
 
 
 # --- Quiz ---------------------------------------------------------------------
@@ -155,12 +156,10 @@ def lesson_complete(request: HttpRequest, module_slug: str, lesson_slug: str) ->
 
 def _open_quiz_or_locked(request, state, module_slug):
     """(stage, None) when the patient may take the stage's quiz, else (stage, 403 page)."""
-    stage = _stage_or_404(state, module_slug)
-    if stage.quiz is None:
-        raise Http404
+    stage = access.get_quiz_stage_for_patient(state, module_slug)
     if not stage.is_open:
         return stage, _locked(request, state, stage)
-    unread = selectors.stage_unread_lessons(state, stage)
+    unread = stage_unread_lessons(state, stage)
     if unread:
         return stage, _locked(request, state, stage, unread=unread)
     return stage, None
@@ -168,18 +167,18 @@ def _open_quiz_or_locked(request, state, module_slug):
 
 def _stage_start_url(stage) -> str:
     if stage.lessons:
-        return step_url(selectors.Step("lesson", stage, stage.lessons[0]))
+        return step_url(Step("lesson", stage, stage.lessons[0]))
     if stage.quiz is not None:
-        return step_url(selectors.Step("quiz", stage))
+        return step_url(Step("quiz", stage))
     return reverse("education:home")
 
 
 def _quiz_context(state, stage, **extra) -> dict:
-    next_stage = selectors.stage_after(state, stage)
+    next_stage = stage_after(state, stage)
     return {
         "stage": stage,
         "quiz": stage.quiz,
-        "attempts": selectors.quiz_attempts_for(state, stage.quiz),
+        "attempts": quiz_attempts_for(state, stage.quiz),
         "next_stage": next_stage,
         "next_stage_url": _stage_start_url(next_stage) if next_stage else None,
         **extra,
@@ -190,13 +189,13 @@ def _quiz_context(state, stage, **extra) -> dict:
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
 def quiz(request: HtmxHttpRequest, module_slug: str) -> HttpResponse:
-    enrollment = _enrollment_or_404(request)
-    state = selectors.patient_state(enrollment)
+    enrollment = access.get_enrollment_for_patient(request.user)
+    state = patient_state(enrollment)
     stage, locked = _open_quiz_or_locked(request, state, module_slug)
     if locked is not None:
         return locked
     quiz = stage.quiz
-    questions = selectors.quiz_questions(quiz)
+    questions = quiz_questions(quiz)
     if request.method == "GET":
         form = QuizForm(questions=questions, quiz_version=quiz.version)
         context = _quiz_context(state, stage, form=form, rows=form.rows())
@@ -226,7 +225,7 @@ def quiz(request: HtmxHttpRequest, module_slug: str) -> HttpResponse:
                     "This form is out of date. Please check your answers and send them again."
                 )
             elif wants_fragment(request):
-                feedback = selectors.quiz_attempt_feedback(attempt, questions)
+                feedback = quiz_attempt_feedback(attempt, questions)
                 context = _quiz_context(
                     state, stage, attempt=attempt, feedback=feedback, focus_result=True
                 )
@@ -256,16 +255,11 @@ def quiz(request: HtmxHttpRequest, module_slug: str) -> HttpResponse:
 @patient_required
 @require_GET
 def quiz_result(request: HttpRequest, module_slug: str, number: int) -> HttpResponse:
-    enrollment = _enrollment_or_404(request)
-    state = selectors.patient_state(enrollment)
-    stage = _stage_or_404(state, module_slug)
-    if stage.quiz is None:
-        raise Http404
-    attempts = selectors.quiz_attempts_for(state, stage.quiz)
-    attempt = next((a for a in attempts if a.number == number), None)
-    if attempt is None:
-        raise Http404
-    feedback = selectors.quiz_attempt_feedback(attempt, selectors.quiz_questions(stage.quiz))
+    enrollment = access.get_enrollment_for_patient(request.user)
+    state = patient_state(enrollment)
+    stage = access.get_quiz_stage_for_patient(state, module_slug)
+    attempt = access.get_quiz_attempt_for_patient(state, stage, number)
+    feedback = quiz_attempt_feedback(attempt, quiz_questions(stage.quiz))
     context = _quiz_context(state, stage, attempt=attempt, feedback=feedback)
     return render(request, TEMPLATES + "quiz.html", context)
 
@@ -276,8 +270,7 @@ def quiz_result(request: HttpRequest, module_slug: str, number: int) -> HttpResp
 def _checklist_page(request, state, forms, *, message="", status=200) -> HttpResponse:
     by_item = {form.item.pk: form for form in forms}
     groups = [
-        (group, [by_item[item.pk] for item in group.items])
-        for group in selectors.checklist_groups(state)
+        (group, [by_item[item.pk] for item in group.items]) for group in checklist_groups(state)
     ]
     return render(
         request,
@@ -306,7 +299,7 @@ def checklist(request: HttpRequest) -> HttpResponse:
     enrollment = _enrollment(request)
     if enrollment is None:
         return _no_pathway(request)
-    state = selectors.patient_state(enrollment)
+    state = patient_state(enrollment)
     items = state.outline.checklist_items
     if request.method == "GET":
         return _checklist_page(request, state, checklist_forms(items, state.raw.responses))
@@ -346,8 +339,8 @@ def checklist(request: HttpRequest) -> HttpResponse:
 def checklist_item_save(request: HtmxHttpRequest, item_id: int) -> HttpResponse:
     """Save one item. htmx swaps the item in place; without JavaScript the
     patient goes back to the checklist."""
-    enrollment = _enrollment_or_404(request)
-    item = selectors.checklist_item_get_for_patient(enrollment, item_id)
+    enrollment = access.get_enrollment_for_patient(request.user)
+    item = access.get_checklist_item_for_patient(enrollment, item_id)
     form = ChecklistItemForm(request.POST, item=item, response=None)
     form.require_answer()
     if form.is_valid():
@@ -373,7 +366,7 @@ def checklist_item_save(request: HtmxHttpRequest, item_id: int) -> HttpResponse:
     if form.saved:
         messages.success(request, _("Your answer is saved."))
         return redirect(reverse("education:checklist") + f"#{form.dom_id}")
-    state = selectors.patient_state(enrollment)
+    state = patient_state(enrollment)
     forms = [
         form if other.item.pk == item.pk else other
         for other in checklist_forms(state.outline.checklist_items, state.raw.responses)
@@ -416,14 +409,14 @@ def questions(request: HttpRequest) -> HttpResponse:
         save=lambda text: services.question_add(enrollment=enrollment, text=text, request=request),
         success=_("Your question is added."),
         template="questions.html",
-        context=lambda: {"questions": selectors.patient_questions_list(enrollment)},
+        context=lambda: {"questions": patient_questions_list(enrollment)},
     )
 
 
 @patient_required
 @require_http_methods(["GET", "POST"])
 def question_edit(request: HttpRequest, question_id: int) -> HttpResponse:
-    question = selectors.patient_question_get_for_patient(request.user, question_id)
+    question = access.get_patient_question_for_patient(request.user, question_id)
     return _question_form(
         request,
         form=PatientQuestionForm(request.POST or None, initial={"text": question.text}),
@@ -437,7 +430,7 @@ def question_edit(request: HttpRequest, question_id: int) -> HttpResponse:
 @patient_required
 @require_http_methods(["GET", "POST"])
 def question_delete(request: HttpRequest, question_id: int) -> HttpResponse:
-    question = selectors.patient_question_get_for_patient(request.user, question_id)
+    question = access.get_patient_question_for_patient(request.user, question_id)
     if request.method == "POST":
         services.question_delete(question=question, request=request)
         messages.success(request, _("Your question is deleted."))
@@ -454,7 +447,7 @@ def summary(request: HttpRequest) -> HttpResponse:
     enrollment = _enrollment(request)
     if enrollment is None:
         return _no_pathway(request)
-    state = selectors.patient_state(enrollment)
+    state = patient_state(enrollment)
     return render(
         request,
         TEMPLATES + "summary.html",
@@ -464,8 +457,8 @@ def summary(request: HttpRequest) -> HttpResponse:
             "clinic": enrollment.clinic,
             "result": state.result,
             "stages": state.stages,
-            "quizzes": selectors.patient_quiz_summaries(state),
-            "answers": selectors.patient_checklist_answers(state),
-            "questions": selectors.patient_questions_list(enrollment),
+            "quizzes": patient_quiz_summaries(state),
+            "answers": patient_checklist_answers(state),
+            "questions": patient_questions_list(enrollment),
         },
     )

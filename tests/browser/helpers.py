@@ -6,8 +6,9 @@ import uuid
 
 from django_otp.oath import totp
 
-from education import selectors, services
+from education import services
 from education.models import Module, Question
+from education.selectors import outline as selectors
 
 NO_RELOAD_MARK = "window.__stillSamePage = true"
 SAME_PAGE = "window.__stillSamePage === true"

@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 
 from accounts.models import Clinic, User
 from accounts.services import invitation_create, invitation_url
-from education import selectors
 from education.models import Enrollment
+from education.selectors import outline as selectors
 from tests.builders import PASSWORD, make_patient, make_staff
 
 from .helpers import (

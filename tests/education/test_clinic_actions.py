@@ -9,7 +9,7 @@ import pytest
 from accounts.models import PatientProfile
 from education import services
 from education.models import AuditEvent, ChecklistResponse, ClinicianReview, Enrollment
-from education.selectors import pathway_outline
+from education.selectors.outline import pathway_outline
 from tests.builders import correct_answers
 
 

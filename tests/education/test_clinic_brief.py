@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from education import services
 from education.models import AuditEvent, Choice, ClinicianReview, Enrollment
-from education.selectors import pathway_outline
+from education.selectors.outline import pathway_outline
 from tests.builders import correct_answers, make_staff, wrong_answers
 
 # Session, user, OTP device, the enrollment, the profile's clinician, the outline (4),

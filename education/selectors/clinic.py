@@ -1,0 +1,235 @@
+"""Reads for the clinic workspace: the dashboard of the clinic's patients and
+the brief about one patient. Enrollments come already scoped to the staff
+member's clinic (see ``education.access``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+
+from ..models import (
+    AttemptAnswer,
+    AuditEvent,
+    ChecklistResponse,
+    Choice,
+    Enrollment,
+    Lesson,
+    Question,
+    Quiz,
+    QuizAttempt,
+    ReadinessStatus,
+)
+from .progress import ChecklistAnswer, PatientState, patient_state
+
+DASHBOARD_PAGE_SIZE = 25
+# Public sort key -> the column it sorts on. Anything else sorts by the default.
+DASHBOARD_SORTS = {
+    "name": "patient__full_name",
+    "consultation": "consultation_at",
+    "progress": "progress_percent",
+    "activity": "last_activity_at",
+}
+
+
+@dataclass(frozen=True)
+class DashboardFilters:
+    status: str = ""
+    within_days: int | None = None
+    mine: bool = False
+    q: str = ""
+    sort: str = ""
+
+    def audit_detail(self) -> dict:
+        """The filters as ids and choices: the search text itself is not logged."""
+        return {
+            "status": self.status,
+            "within_days": self.within_days,
+            "mine": self.mine,
+            "search": bool(self.q),
+            "sort": self.sort,
+        }
+
+
+def dashboard_ordering(sort: str) -> tuple:
+    """Whitelisted ordering; unknown keys fall back to "not ready first"."""
+    column = DASHBOARD_SORTS.get(sort.removeprefix("-"))
+    if column is None:
+        return ("readiness_status", F("consultation_at").asc(nulls_last=True), "id")
+    if sort.startswith("-"):
+        return (F(column).desc(nulls_last=True), "-id")
+    return (F(column).asc(nulls_last=True), "id")
+
+
+def enrollment_list_for_staff(staff: User, *, filters: DashboardFilters) -> QuerySet[Enrollment]:
+    """The dashboard rows of the staff member's clinic, filtered and ordered."""
+    rows = Enrollment.objects.filter(clinic_id=staff.clinic_id)
+    if filters.status:
+        rows = rows.filter(readiness_status=filters.status)
+    if filters.within_days:
+        now = timezone.now()
+        rows = rows.filter(
+            consultation_at__gte=now,
+            consultation_at__lt=now + timedelta(days=filters.within_days),
+        )
+    if filters.mine:
+        rows = rows.filter(patient__patient_profile__primary_clinician=staff)
+    if filters.q:
+        rows = rows.filter(
+            Q(patient__full_name__icontains=filters.q) | Q(patient__email__icontains=filters.q)
+        )
+    return rows.select_related("patient", "patient__patient_profile__primary_clinician").order_by(
+        *dashboard_ordering(filters.sort)
+    )
+
+
+AUDIT_LABELS = {
+    "education.lesson.completed": _("Read a lesson"),
+    "education.quiz.submitted": _("Took a quiz"),
+    "education.checklist.saved": _("Answered a checklist item"),
+    "education.question.added": _("Wrote a question for the consultation"),
+    "education.question.updated": _("Edited a question"),
+    "education.question.deleted": _("Removed a question"),
+    "education.consultation.set": _("Consultation date changed"),
+    "education.flag.discussed": _("Flag marked as discussed"),
+    "education.review.recorded": _("Review recorded"),
+    "education.brief.viewed": _("Brief viewed"),
+    "accounts.invitation.accepted": _("Accepted the invitation"),
+}
+
+
+@dataclass
+class QuizHistory:
+    quiz: Quiz
+    attempts: list[QuizAttempt]
+
+
+@dataclass
+class Misconception:
+    quiz: Quiz
+    question: Question
+    answer_text: str
+    correct_answers: list[str]
+
+
+@dataclass
+class OutdatedLesson:
+    lesson: Lesson
+    read_version: int
+
+
+@dataclass
+class TimelineEntry:
+    at: object
+    label: str
+    actor: User | None
+    by_patient: bool
+
+
+@dataclass
+class PatientBrief:
+    enrollment: Enrollment
+    state: PatientState
+    status_label: str
+    quizzes: list[QuizHistory]
+    misconceptions: list[Misconception]
+    checklist: list[ChecklistAnswer]
+    questions: list
+    outdated_lessons: list[OutdatedLesson]
+    timeline: list[TimelineEntry]
+    reviews: list
+
+    @property
+    def open_flags(self) -> list[ChecklistAnswer]:
+        return [row for row in self.checklist if row.flag_open]
+
+
+def patient_brief(enrollment: Enrollment, *, timeline_limit: int = 30) -> PatientBrief:
+    """Everything a clinician reads before the consultation, for one enrollment
+    already scoped to the clinic (see ``access.get_enrollment_for_staff``)."""
+    state = patient_state(enrollment)
+    stage_order = {s.quiz.pk: s.number for s in state.stages if s.quiz is not None}
+
+    by_quiz: dict[int, QuizHistory] = {}
+    for attempt in (
+        QuizAttempt.objects.filter(enrollment=enrollment)
+        .select_related("quiz")
+        .order_by("submitted_at", "pk")
+    ):
+        by_quiz.setdefault(attempt.quiz_id, QuizHistory(attempt.quiz, [])).attempts.append(attempt)
+    quizzes = sorted(by_quiz.values(), key=lambda h: (stage_order.get(h.quiz.pk, 1_000), h.quiz.pk))
+
+    wrong_first = (
+        AttemptAnswer.objects.filter(
+            attempt__enrollment=enrollment, attempt__number=1, is_correct=False
+        )
+        .select_related("attempt__quiz", "question", "question__lesson")
+        .prefetch_related(
+            Prefetch(
+                "question__choices",
+                queryset=Choice.objects.filter(is_correct=True).order_by("order", "pk"),
+                to_attr="correct_choices",
+            )
+        )
+        .order_by("attempt__submitted_at", "question__order", "question__pk")
+    )
+    misconceptions = [
+        Misconception(
+            quiz=answer.attempt.quiz,
+            question=answer.question,
+            answer_text=answer.answer_text,
+            correct_answers=[c.text for c in answer.question.correct_choices],
+        )
+        for answer in wrong_first
+    ]
+
+    responses = {
+        r.item_id: r
+        for r in ChecklistResponse.objects.filter(enrollment=enrollment).select_related(
+            "flag_discussed_by"
+        )
+    }
+    rows = [ChecklistAnswer(item, responses.get(item.pk)) for item in state.outline.checklist_items]
+    rows.sort(key=lambda row: not row.flag_open)  # stable: open flags first, then in order
+
+    outdated = [
+        OutdatedLesson(lesson, state.raw.completions[lesson.pk].lesson_version)
+        for stage in state.stages
+        for lesson in stage.lessons
+        if lesson.pk in state.raw.completions
+        and state.raw.completions[lesson.pk].lesson_version < lesson.version
+    ]
+
+    events = (
+        AuditEvent.objects.filter(patient_id=enrollment.patient_id)
+        .exclude(action="education.brief.viewed")
+        .select_related("actor")
+        .order_by("-created_at", "-pk")[:timeline_limit]
+    )
+    timeline = [
+        TimelineEntry(
+            at=event.created_at,
+            label=str(AUDIT_LABELS.get(event.action, _("Other activity"))),
+            actor=event.actor,
+            by_patient=event.actor_id == enrollment.patient_id,
+        )
+        for event in events
+    ]
+
+    return PatientBrief(
+        enrollment=enrollment,
+        state=state,
+        status_label=str(ReadinessStatus(state.result.status.value).label),
+        quizzes=quizzes,
+        misconceptions=misconceptions,
+        checklist=rows,
+        questions=list(enrollment.patient_questions.order_by("created_at", "pk")),
+        outdated_lessons=outdated,
+        timeline=timeline,
+        reviews=list(enrollment.reviews.select_related("clinician").order_by("-created_at", "-pk")),
+    )

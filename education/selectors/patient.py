@@ -1,0 +1,237 @@
+"""Reads for the patient pages under /learn/. They work on a PatientState
+already loaded (no queries) unless they say otherwise."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import readiness
+from ..models import (
+    ChecklistItem,
+    Enrollment,
+    Lesson,
+    LessonCompletion,
+    PatientQuestion,
+    Question,
+    Quiz,
+    QuizAttempt,
+    Status,
+)
+from .outline import Stage
+from .progress import ChecklistAnswer, PatientState, quiz_attempts_for
+
+
+@dataclass
+class LessonRow:
+    lesson: Lesson
+    completion: LessonCompletion | None
+
+    @property
+    def is_read(self) -> bool:
+        return self.completion is not None
+
+    @property
+    def is_updated(self) -> bool:
+        """Read, but a newer version was published since."""
+        return self.completion is not None and self.completion.lesson_version < self.lesson.version
+
+
+@dataclass
+class StageView:
+    stage: Stage
+    lessons: list[LessonRow]
+    quiz_open: bool
+    quiz_passed: bool
+    best_score: int | None
+
+
+def patient_stage_views(state: PatientState) -> list[StageView]:
+    views = []
+    for stage in state.stages:
+        rows = [LessonRow(lesson, state.raw.completions.get(lesson.pk)) for lesson in stage.lessons]
+        attempts = quiz_attempts_for(state, stage.quiz) if stage.quiz else []
+        views.append(
+            StageView(
+                stage=stage,
+                lessons=rows,
+                quiz_open=stage_quiz_is_open(state, stage),
+                quiz_passed=any(a.passed for a in attempts),
+                best_score=max((a.score for a in attempts), default=None),
+            )
+        )
+    return views
+
+
+def stage_unread_lessons(state: PatientState, stage: Stage) -> list[Lesson]:
+    return [lesson for lesson in stage.lessons if lesson.pk not in state.raw.completions]
+
+
+def stage_quiz_is_open(state: PatientState, stage: Stage) -> bool:
+    return stage.quiz is not None and stage.is_open and not stage_unread_lessons(state, stage)
+
+
+def stage_blocker(state: PatientState, stage: Stage) -> Stage | None:
+    """The first earlier stage still to finish before ``stage`` opens."""
+    for earlier in state.stages:
+        if earlier is stage:
+            return None
+        if earlier.state != readiness.StageState.COMPLETED:
+            return earlier
+    return None
+
+
+def stage_after(state: PatientState, stage: Stage) -> Stage | None:
+    stages = state.stages
+    index = next(i for i, s in enumerate(stages) if s is stage)
+    return stages[index + 1] if index + 1 < len(stages) else None
+
+
+@dataclass(frozen=True)
+class Step:
+    """One place in the journey: a lesson, a stage quiz, the checklist or the summary."""
+
+    kind: str
+    stage: Stage | None = None
+    lesson: Lesson | None = None
+    is_open: bool = True
+
+
+def patient_next_step(state: PatientState) -> Step:
+    kind, stage, lesson = state.next_step()
+    if kind == "checklist" and state.outline.checklist_items:
+        answered = state.raw.responses
+        if all(item.pk in answered for item in state.outline.checklist_items):
+            return Step("summary")
+        return Step("checklist")
+    if kind == "checklist":
+        return Step("summary")
+    return Step(kind, stage, lesson)
+
+
+def _journey(state: PatientState) -> list[Step]:
+    steps = []
+    for stage in state.stages:
+        steps.extend(Step("lesson", stage, lesson, stage.is_open) for lesson in stage.lessons)
+        if stage.quiz is not None:
+            steps.append(Step("quiz", stage, None, stage_quiz_is_open(state, stage)))
+    return steps
+
+
+def lesson_neighbours(state: PatientState, lesson: Lesson) -> tuple[Step | None, Step | None]:
+    """The steps before and after a lesson: lessons in pathway order, each
+    stage's quiz after its last lesson."""
+    steps = _journey(state)
+    index = next(i for i, s in enumerate(steps) if s.lesson and s.lesson.pk == lesson.pk)
+    previous = steps[index - 1] if index > 0 else None
+    following = steps[index + 1] if index + 1 < len(steps) else None
+    return previous, following
+
+
+def lesson_next_destination(state: PatientState, lesson: Lesson) -> Step:
+    """Where "Mark as read and continue" goes: the next step if it is open,
+    otherwise the patient's next step overall."""
+    _previous, following = lesson_neighbours(state, lesson)
+    if following is not None and following.is_open:
+        return following
+    return patient_next_step(state)
+
+
+@dataclass
+class QuestionFeedback:
+    number: int
+    question: Question
+    picked: list
+    answer_text: str
+    is_correct: bool
+    lesson: Lesson | None
+
+    @property
+    def section(self) -> str:
+        return self.question.section
+
+
+def quiz_attempt_feedback(
+    attempt: QuizAttempt, questions: list[Question]
+) -> list[QuestionFeedback]:
+    """Each question of an attempt with what was picked: one query (the answers).
+    A choice removed since the attempt shows the text stored with the answer."""
+    answers = {a.question_id: a for a in attempt.answers.all()}
+    rows = []
+    for number, question in enumerate(questions, start=1):
+        answer = answers.get(question.pk)
+        if answer is None:
+            continue
+        choices = {c.pk: c for c in question.choices.all()}
+        picked = [choices[pk] for pk in answer.choice_ids if pk in choices]
+        lesson = question.lesson
+        if lesson is not None and lesson.status != Status.PUBLISHED:
+            lesson = None
+        rows.append(
+            QuestionFeedback(
+                number=number,
+                question=question,
+                picked=picked,
+                answer_text=answer.answer_text,
+                is_correct=answer.is_correct,
+                lesson=lesson,
+            )
+        )
+    return rows
+
+
+@dataclass
+class ChecklistGroup:
+    kind: str
+    label: str
+    items: list[ChecklistItem]
+
+
+def checklist_groups(state: PatientState) -> list[ChecklistGroup]:
+    """The checklist items grouped by kind, in a fixed order of kinds."""
+    groups = []
+    for kind, label in ChecklistItem.Kind.choices:
+        items = [i for i in state.outline.checklist_items if i.kind == kind]
+        if items:
+            groups.append(ChecklistGroup(kind=kind, label=label, items=items))
+    return groups
+
+
+def patient_questions_list(enrollment: Enrollment) -> list:
+    return list(PatientQuestion.objects.filter(enrollment=enrollment).order_by("created_at", "pk"))
+
+
+@dataclass
+class QuizSummary:
+    stage: Stage
+    quiz: Quiz
+    attempts: int
+    first_score: int | None
+    best_score: int | None
+    passed: bool
+
+
+def patient_quiz_summaries(state: PatientState) -> list[QuizSummary]:
+    rows = []
+    for stage in state.stages:
+        if stage.quiz is None:
+            continue
+        attempts = quiz_attempts_for(state, stage.quiz)
+        first = next((a for a in attempts if a.number == 1), attempts[0] if attempts else None)
+        rows.append(
+            QuizSummary(
+                stage=stage,
+                quiz=stage.quiz,
+                attempts=len(attempts),
+                first_score=first.score if first else None,
+                best_score=max((a.score for a in attempts), default=None),
+                passed=any(a.passed for a in attempts),
+            )
+        )
+    return rows
+
+
+def patient_checklist_answers(state: PatientState) -> list[ChecklistAnswer]:
+    return [
+        ChecklistAnswer(item=item, response=state.raw.responses.get(item.pk))
+        for item in state.outline.checklist_items
+    ]

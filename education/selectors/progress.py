@@ -1,0 +1,133 @@
+"""A patient's state on one enrollment: the outline, what they did (raw
+records), and readiness evaluated over both."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from accounts.models import User
+
+from .. import readiness
+from ..models import (
+    ChecklistItem,
+    ChecklistResponse,
+    Enrollment,
+    LessonCompletion,
+    Quiz,
+    QuizAttempt,
+)
+from .outline import Outline, Stage, pathway_outline
+
+
+@dataclass
+class RawProgress:
+    completions: dict[int, LessonCompletion] = field(default_factory=dict)
+    attempts: list[QuizAttempt] = field(default_factory=list)
+    responses: dict[int, ChecklistResponse] = field(default_factory=dict)
+
+    def as_progress(self) -> readiness.Progress:
+        return readiness.Progress(
+            lessons_read=frozenset(self.completions),
+            quizzes_attempted=frozenset(a.quiz_id for a in self.attempts),
+            quizzes_passed=frozenset(a.quiz_id for a in self.attempts if a.passed),
+            checklist_answers={item_id: r.answer for item_id, r in self.responses.items()},
+            open_flag_item_ids=frozenset(
+                i
+                for i, r in self.responses.items()
+                if r.flag_status == ChecklistResponse.FlagStatus.OPEN
+            ),
+            discussed_flag_item_ids=frozenset(
+                i
+                for i, r in self.responses.items()
+                if r.flag_status == ChecklistResponse.FlagStatus.DISCUSSED
+            ),
+        )
+
+
+def raw_progress(enrollment: Enrollment) -> RawProgress:
+    """Everything a patient has done on one enrollment: three queries."""
+    return RawProgress(
+        completions={
+            c.lesson_id: c
+            for c in LessonCompletion.objects.filter(patient_id=enrollment.patient_id)
+        },
+        attempts=list(
+            QuizAttempt.objects.filter(enrollment=enrollment).order_by("submitted_at", "pk")
+        ),
+        responses={r.item_id: r for r in enrollment.checklist_responses.all()},
+    )
+
+
+@dataclass
+class PatientState:
+    enrollment: Enrollment
+    outline: Outline
+    raw: RawProgress
+    result: readiness.Readiness
+
+    @property
+    def stages(self) -> list[Stage]:
+        return self.outline.stages
+
+    def next_step(self):
+        """The one thing to do next: (label, stage, lesson or None)."""
+        for stage in self.outline.stages:
+            if stage.state == readiness.StageState.COMPLETED:
+                continue
+            if stage.state == readiness.StageState.LOCKED:
+                break
+            for lesson in stage.lessons:
+                if lesson.pk not in self.raw.completions:
+                    return ("lesson", stage, lesson)
+            if stage.quiz is not None:
+                return ("quiz", stage, None)
+        return ("checklist", None, None)
+
+
+def patient_state(enrollment: Enrollment) -> PatientState:
+    outline = pathway_outline(enrollment.pathway)
+    raw = raw_progress(enrollment)
+    result = readiness.evaluate(outline.spec(), raw.as_progress())
+    for stage, state in zip(outline.stages, result.stage_states, strict=True):
+        stage.state = state
+    return PatientState(enrollment=enrollment, outline=outline, raw=raw, result=result)
+
+
+def enrollment_get_for_patient(patient: User) -> Enrollment | None:
+    return (
+        Enrollment.objects.select_related("pathway", "clinic")
+        .filter(patient=patient)
+        .order_by("enrolled_at", "pk")
+        .first()
+    )
+
+
+def quiz_attempts_for(state: PatientState, quiz: Quiz) -> list[QuizAttempt]:
+    return [a for a in state.raw.attempts if a.quiz_id == quiz.pk]
+
+
+@dataclass
+class ChecklistAnswer:
+    item: ChecklistItem
+    response: ChecklistResponse | None
+
+    @property
+    def flag_open(self) -> bool:
+        return (
+            self.response is not None
+            and self.response.flag_status == ChecklistResponse.FlagStatus.OPEN
+        )
+
+    @property
+    def flag_discussed(self) -> bool:
+        return (
+            self.response is not None
+            and self.response.flag_status == ChecklistResponse.FlagStatus.DISCUSSED
+        )
+
+
+def patient_checklist_answers(state: PatientState) -> list[ChecklistAnswer]:
+    return [
+        ChecklistAnswer(item=item, response=state.raw.responses.get(item.pk))
+        for item in state.outline.checklist_items
+    ]
