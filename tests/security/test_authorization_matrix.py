@@ -3,6 +3,9 @@
 Objects in URLs are built for two scenarios: ``own`` (the persona's own records, or a
 patient of the persona's clinic) and ``other`` (another person's records, or a patient of
 another clinic). Other people's objects answer 404; a role that may never use a page, 403.
+
+The 404s come from ``education/access.py`` (every ``get_<thing>_for_<actor>()``); the
+403s from the role decorators in ``accounts/permissions.py``.
 """
 
 from __future__ import annotations
