@@ -3,6 +3,8 @@ from django.contrib.admin import AdminSite
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 
 
 class PortalAdminSite(AdminSite):
@@ -22,6 +24,7 @@ class PortalAdminSite(AdminSite):
             if not (user.is_active and user.is_staff):
                 raise PermissionDenied  # signed in, but never allowed here
             if not self.has_permission(request):
-                return redirect("accounts:otp-verify")
+                verify = reverse("accounts:otp-verify")
+                return redirect(f"{verify}?{urlencode({'next': next_url})}")
             return redirect(next_url if next_url.startswith("/admin/") else "admin:index")
         return redirect_to_login(next_url)

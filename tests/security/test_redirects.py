@@ -124,3 +124,14 @@ def test_accepting_an_invitation_never_sends_the_patient_off_site(clinician, tar
     )
     assert response.status_code == 302
     assert response["Location"] == "/"
+
+
+def test_the_admin_sends_staff_through_the_second_factor_and_back(clinic_admin):
+    device = add_totp_device(clinic_admin)
+    client = Client()
+    _sign_in(client, clinic_admin)
+    to_login = client.get("/admin/education/")
+    to_verify = client.get(to_login["Location"])
+    assert to_verify["Location"].startswith("/accounts/verify/?next=")
+    back = client.post(to_verify["Location"], {"otp_token": totp(device.bin_key)})
+    assert back["Location"] == "/admin/education/"
