@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.contrib.auth.hashers import make_password
@@ -17,6 +17,7 @@ from accounts.otp import totp_device_create_demo
 from accounts.services import content_editors_group
 
 from . import readiness
+from .governance import library_editors_group
 from .models import (
     AttemptAnswer,
     ChecklistItem,
@@ -26,7 +27,6 @@ from .models import (
     Pathway,
     PatientQuestion,
     QuizAttempt,
-    Status,
 )
 from .selectors import Outline, pathway_outline, quiz_questions
 from .services import enrollment_create
@@ -127,8 +127,11 @@ def _upsert_user(email, *, password_hash, **fields) -> User:
     return user
 
 
-@transaction.atomic
-def demo_accounts_create() -> DemoAccounts:
+# Demo staff with a second factor (the demo authenticator key).
+STAFF_KEYS = ("admin", "clinician", "other-clinician", "editor", "reviewer")
+
+
+def _demo_clinics() -> tuple[Clinic, Clinic, Clinic]:
     clinic, _ = Clinic.objects.update_or_create(
         slug="demo-hair-clinic",
         defaults={
@@ -145,8 +148,19 @@ def demo_accounts_create() -> DemoAccounts:
             "contact_phone": "(555) 010-4050",
         },
     )
-    password_hash = make_password(DEMO_PASSWORD)
-    specs = {
+    # Library editors need a home clinic (every account but a superuser has
+    # one); this one has no patients.
+    library, _ = Clinic.objects.update_or_create(
+        slug="consultready-library", defaults={"name": "ConsultReady library", "timezone": "UTC"}
+    )
+    return clinic, other, library
+
+
+def _demo_user_specs(clinic: Clinic, other: Clinic, library: Clinic) -> dict[str, dict]:
+    def library_editor(name):
+        return {"full_name": name, "role": User.Role.CLINICIAN, "clinic": library, "is_staff": True}
+
+    return {
         "admin": {
             "full_name": "Alice Admin",
             "role": User.Role.CLINIC_ADMIN,
@@ -165,32 +179,45 @@ def demo_accounts_create() -> DemoAccounts:
             "clinic": other,
         },
         "other-patient": {"full_name": "Oscar Other", "role": User.Role.PATIENT, "clinic": other},
+        "editor": library_editor("Eddie Editor"),
+        "reviewer": library_editor("Rita Reviewer"),
     }
-    users = {
-        key: _upsert_user(f"{key}@{DEMO_DOMAIN}", password_hash=password_hash, **fields)
-        for key, fields in specs.items()
-    }
-    users["admin"].groups.add(content_editors_group())
-    for key in ("admin", "clinician", "other-clinician"):
-        totp_device_create_demo(user=users[key], base32_key=DEMO_TOTP_KEY)
-    PatientProfile.objects.update_or_create(
-        user=users["patient"],
-        defaults={
-            "primary_clinician": users["clinician"],
-            "consultation_at": _at_hour(timezone.now() + timedelta(days=10), 10, clinic),
-        },
-    )
-    PatientProfile.objects.update_or_create(
-        user=users["other-patient"],
-        defaults={
-            "primary_clinician": users["other-clinician"],
-            "consultation_at": _at_hour(timezone.now() + timedelta(days=5), 14, other),
-        },
-    )
+
+
+def _demo_patients_prepare(users: dict[str, User], clinic: Clinic, other: Clinic) -> None:
+    """Consultation dates, and both demo patients on the default pathway."""
+    for key, by, days, hour, home in (
+        ("patient", "clinician", 10, 10, clinic),
+        ("other-patient", "other-clinician", 5, 14, other),
+    ):
+        PatientProfile.objects.update_or_create(
+            user=users[key],
+            defaults={
+                "primary_clinician": users[by],
+                "consultation_at": _at_hour(timezone.now() + timedelta(days=days), hour, home),
+            },
+        )
     pathway = default_pathway()
     if pathway is not None:
         for key, by in (("patient", "clinician"), ("other-patient", "other-clinician")):
             enrollment_create(patient=users[key], pathway=pathway, enrolled_by=users[by])
+
+
+@transaction.atomic
+def demo_accounts_create() -> DemoAccounts:
+    clinic, other, library = _demo_clinics()
+    password_hash = make_password(DEMO_PASSWORD)
+    users = {
+        key: _upsert_user(f"{key}@{DEMO_DOMAIN}", password_hash=password_hash, **fields)
+        for key, fields in _demo_user_specs(clinic, other, library).items()
+    }
+    users["admin"].groups.add(content_editors_group())
+    editors = library_editors_group()
+    for key in ("editor", "reviewer"):
+        users[key].groups.add(editors)
+    for key in STAFF_KEYS:
+        totp_device_create_demo(user=users[key], base32_key=DEMO_TOTP_KEY)
+    _demo_patients_prepare(users, clinic, other)
     return DemoAccounts(clinic=clinic, other_clinic=other, users=users)
 
 
@@ -202,7 +229,7 @@ def bench_clinic_get(*, slug: str) -> Clinic:
 
 
 def default_pathway() -> Pathway | None:
-    return Pathway.objects.filter(status=Status.PUBLISHED).order_by("pk").first()
+    return Pathway.objects.published().order_by("pk").first()
 
 
 def _at_hour(moment, hour, clinic: Clinic):
@@ -257,204 +284,242 @@ def synthetic_patients_create(
     todo = [e for e in emails if e not in existing]
     if not todo:
         return 0
-    now = timezone.now()
-    outline = pathway_outline(pathway) if pathway else None
-    spec = outline.spec() if outline else None
-    plans = _quiz_plans(outline) if outline else {}
-    items = outline.checklist_items if outline else []
-    checklist_version = pathway.checklist.version if pathway and pathway.checklist else 0
-
+    plan = _ProgressPlan.for_pathway(pathway)
     created = 0
     for start in range(0, len(todo), 2000):
-        batch = todo[start : start + 2000]
         with transaction.atomic():
-            users = User.objects.bulk_create(
-                [
-                    User(
-                        email=email,
-                        full_name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
-                        role=User.Role.PATIENT,
-                        clinic=clinic,
-                        password=make_password(None),
-                        date_joined=now - timedelta(days=rng.randint(1, 60)),
-                    )
-                    for email in batch
-                ]
+            enrollments, n_users = _patients_batch_create(
+                rng, todo[start : start + 2000], clinic, clinicians, pathway
             )
-            if not users or users[0].pk is None:  # backends without RETURNING
-                users = list(User.objects.filter(email__in=batch))
-            profiles, enrollments = [], []
-            for user in users:
-                consult = _at_hour(
-                    now + timedelta(days=rng.randint(-3, 45)),
-                    rng.choice([9, 10, 11, 14, 15, 16]),
-                    clinic,
-                )
-                primary = rng.choice(clinicians) if clinicians else None
-                profiles.append(
-                    PatientProfile(user=user, primary_clinician=primary, consultation_at=consult)
-                )
-                if pathway is not None:
-                    enrollments.append(
-                        Enrollment(
-                            patient=user,
-                            pathway=pathway,
-                            clinic=clinic,
-                            enrolled_by=primary,
-                            enrolled_at=user.date_joined,
-                            consultation_at=consult,
-                        )
-                    )
-            PatientProfile.objects.bulk_create(profiles)
             if enrollments:
-                _progress_create(rng, enrollments, outline, spec, plans, items, checklist_version)
-            created += len(users)
+                _progress_create(rng, enrollments, plan)
+            created += n_users
     return created
 
 
-def _progress_create(rng, enrollments, outline, spec, plans, items, checklist_version):
+def _patients_batch_create(rng, emails, clinic, clinicians, pathway):
+    """Users and profiles are inserted; the enrollments are returned unsaved
+    (their readiness snapshot is filled in first)."""
+    now = timezone.now()
+    users = User.objects.bulk_create(
+        [
+            User(
+                email=email,
+                full_name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                role=User.Role.PATIENT,
+                clinic=clinic,
+                password=make_password(None),
+                date_joined=now - timedelta(days=rng.randint(1, 60)),
+            )
+            for email in emails
+        ]
+    )
+    if not users or users[0].pk is None:  # backends without RETURNING
+        users = list(User.objects.filter(email__in=emails))
+    profiles, enrollments = [], []
+    for user in users:
+        consult = _at_hour(
+            now + timedelta(days=rng.randint(-3, 45)), rng.choice([9, 10, 11, 14, 15, 16]), clinic
+        )
+        primary = rng.choice(clinicians) if clinicians else None
+        profiles.append(
+            PatientProfile(user=user, primary_clinician=primary, consultation_at=consult)
+        )
+        if pathway is not None:
+            enrollments.append(
+                Enrollment(
+                    patient=user,
+                    pathway=pathway,
+                    clinic=clinic,
+                    enrolled_by=primary,
+                    enrolled_at=user.date_joined,
+                    consultation_at=consult,
+                )
+            )
+    PatientProfile.objects.bulk_create(profiles)
+    return enrollments, len(users)
+
+
+@dataclass
+class _ProgressPlan:
+    """What there is to do on the pathway, read once for every batch."""
+
+    outline: Outline | None
+    spec: object
+    quizzes: dict[int, _QuizPlan]
+    items: list
+    checklist_version: int
+
+    @classmethod
+    def for_pathway(cls, pathway: Pathway | None) -> _ProgressPlan:
+        outline = pathway_outline(pathway) if pathway else None
+        return cls(
+            outline=outline,
+            spec=outline.spec() if outline else None,
+            quizzes=_quiz_plans(outline) if outline else {},
+            items=outline.checklist_items if outline else [],
+            checklist_version=pathway.checklist.version if pathway and pathway.checklist else 0,
+        )
+
+
+@dataclass
+class _Rows:
+    """Rows to insert in bulk, for a whole batch of enrollments."""
+
+    completions: list = field(default_factory=list)
+    attempts: list = field(default_factory=list)
+    answers: list = field(default_factory=list)
+    responses: list = field(default_factory=list)
+    questions: list = field(default_factory=list)
+
+
+@dataclass
+class _Done:
+    """One patient's progress as it is made up."""
+
+    last: object
+    read: set = field(default_factory=set)
+    passed: set = field(default_factory=set)
+    tried: set = field(default_factory=set)
+    first_scores: list = field(default_factory=list)
+    answers: dict = field(default_factory=dict)
+    open_flags: set = field(default_factory=set)
+
+
+def _progress_create(rng, enrollments, plan: _ProgressPlan):
     """Varied progress: some not started, some mid-way with wrong first
     answers, some with flags, some ready. The snapshot is computed before the
     (unsaved) enrollments are inserted, so no second pass is needed."""
-    completions, attempts, answer_rows, responses, questions = [], [], [], [], []
+    rows = _Rows()
     for enrollment in enrollments:
         profile = rng.choices(
             ["not_started", "midway", "flagged", "ready"], weights=[20, 40, 15, 25]
         )[0]
-        n_stages = len(outline.stages)
-        if profile == "not_started":
-            stages_done = 0
-        elif profile == "midway":
-            stages_done = rng.randint(0, max(0, n_stages - 1))
-        else:
-            stages_done = n_stages
-        last = enrollment.enrolled_at
-        read, passed, tried, first_scores = set(), set(), set(), []
-        for index, stage in enumerate(outline.stages):
-            if index > stages_done or (index == stages_done and profile == "not_started"):
-                break
-            partial = index == stages_done
-            lessons = (
-                stage.lessons[: rng.randint(1, len(stage.lessons))] if partial else stage.lessons
-            )
-            for lesson in lessons:
-                last = last + timedelta(minutes=rng.randint(5, 600))
-                completions.append(
-                    LessonCompletion(
-                        patient_id=enrollment.patient_id,
-                        lesson=lesson,
-                        lesson_version=lesson.version,
-                        completed_at=last,
-                    )
-                )
-                read.add(lesson.pk)
-            plan = plans.get(stage.module.pk)
-            if partial or plan is None:
-                continue
-            # First attempt: often one or two misconceptions; then a pass.
-            wrong_first = rng.choice([0, 0, 1, 2, 3])
-            number = 1
-            for wrong in [wrong_first, 0] if wrong_first else [0]:
-                last = last + timedelta(minutes=rng.randint(2, 60))
-                wrong_ids = set(
-                    rng.sample(range(len(plan.questions)), min(wrong, len(plan.questions)))
-                )
-                score = round(100 * (len(plan.questions) - len(wrong_ids)) / len(plan.questions))
-                attempt = QuizAttempt(
-                    enrollment=enrollment,
-                    quiz_id=plan.quiz_id,
-                    quiz_version=plan.version,
-                    number=number,
-                    score=score,
-                    passed=score >= plan.pass_mark,
-                    submitted_at=last,
-                    submission_key=uuid.uuid4(),
-                )
-                attempts.append(attempt)
-                if number == 1:
-                    first_scores.append(score)
-                for q_index, (question_id, correct, wrong_choice, texts) in enumerate(
-                    plan.questions
-                ):
-                    picked = [wrong_choice] if q_index in wrong_ids else correct
-                    answer_rows.append(
-                        (
-                            attempt,
-                            question_id,
-                            picked,
-                            " · ".join(texts[c] for c in picked),
-                            q_index not in wrong_ids,
-                        )
-                    )
-                tried.add(plan.quiz_id)
-                if attempt.passed:
-                    passed.add(plan.quiz_id)
-                    break
-                number += 1
-        answers, open_flags = {}, set()
+        done = _Done(last=enrollment.enrolled_at)
+        _stages_progress(rng, enrollment, profile, plan, done, rows)
         if profile in {"flagged", "ready"} or (profile == "midway" and rng.random() < 0.4):
-            flag_item = (
-                rng.choice([i for i in items if i.required]) if profile == "flagged" else None
-            )
-            for item in items:
-                answer = item.ok_answer
-                if item is flag_item:
-                    answer = ChecklistItem.Answer.NOT_SURE
-                status = (
-                    ChecklistResponse.FlagStatus.OPEN
-                    if item.raises_flag(answer)
-                    else ChecklistResponse.FlagStatus.NONE
-                )
-                if status == ChecklistResponse.FlagStatus.OPEN:
-                    open_flags.add(item.pk)
-                answers[item.pk] = answer
-                responses.append(
-                    ChecklistResponse(
-                        enrollment=enrollment,
-                        item=item,
-                        checklist_version=checklist_version,
-                        answer=answer,
-                        answered_at=last,
-                        flag_status=status,
-                    )
-                )
+            _checklist_progress(rng, enrollment, profile, plan, done, rows)
         if profile != "not_started" and rng.random() < 0.5:
-            questions.append(
+            rows.questions.append(
                 PatientQuestion(
-                    enrollment=enrollment, text=rng.choice(PATIENT_QUESTIONS), created_at=last
+                    enrollment=enrollment, text=rng.choice(PATIENT_QUESTIONS), created_at=done.last
                 )
             )
-        progress = readiness.Progress(
-            lessons_read=frozenset(read),
-            quizzes_attempted=frozenset(tried),
-            quizzes_passed=frozenset(passed),
-            checklist_answers=answers,
-            open_flag_item_ids=frozenset(open_flags),
-        )
-        result = readiness.evaluate(spec, progress)
-        enrollment.readiness_status = result.status.value
-        enrollment.progress_percent = result.percent
-        enrollment.open_flags = result.open_flags
-        enrollment.first_attempt_score = (
-            round(sum(first_scores) / len(first_scores)) if first_scores else None
-        )
-        enrollment.last_activity_at = last if profile != "not_started" else None
+        _snapshot_set(enrollment, profile, plan, done)
+    _rows_insert(enrollments, rows)
 
-    Enrollment.objects.bulk_create(enrollments, batch_size=2000)
-    LessonCompletion.objects.bulk_create(completions, batch_size=2000)
-    QuizAttempt.objects.bulk_create(attempts, batch_size=2000)
-    AttemptAnswer.objects.bulk_create(
-        [
-            AttemptAnswer(
-                attempt=attempt,
-                question_id=question_id,
-                choice_ids=picked,
-                answer_text=text,
-                is_correct=ok,
+
+def _stages_progress(rng, enrollment, profile, plan, done: _Done, rows: _Rows):
+    n_stages = len(plan.outline.stages)
+    if profile == "not_started":
+        return
+    stages_done = rng.randint(0, max(0, n_stages - 1)) if profile == "midway" else n_stages
+    for index, stage in enumerate(plan.outline.stages):
+        if index > stages_done:
+            break
+        partial = index == stages_done
+        lessons = stage.lessons[: rng.randint(1, len(stage.lessons))] if partial else stage.lessons
+        for lesson in lessons:
+            done.last = done.last + timedelta(minutes=rng.randint(5, 600))
+            rows.completions.append(
+                LessonCompletion(
+                    patient_id=enrollment.patient_id,
+                    lesson=lesson,
+                    lesson_version=lesson.version,
+                    completed_at=done.last,
+                )
             )
-            for attempt, question_id, picked, text, ok in answer_rows
-        ],
-        batch_size=2000,
+            done.read.add(lesson.pk)
+        quiz = plan.quizzes.get(stage.module.pk)
+        if not partial and quiz is not None:
+            _quiz_progress(rng, enrollment, quiz, done, rows)
+
+
+def _quiz_progress(rng, enrollment, plan: _QuizPlan, done: _Done, rows: _Rows):
+    """First attempt: often one or two misconceptions; then a pass."""
+    wrong_first = rng.choice([0, 0, 1, 2, 3])
+    for number, wrong in enumerate([wrong_first, 0] if wrong_first else [0], start=1):
+        done.last = done.last + timedelta(minutes=rng.randint(2, 60))
+        wrong_ids = set(rng.sample(range(len(plan.questions)), min(wrong, len(plan.questions))))
+        score = round(100 * (len(plan.questions) - len(wrong_ids)) / len(plan.questions))
+        attempt = QuizAttempt(
+            enrollment=enrollment,
+            quiz_id=plan.quiz_id,
+            quiz_version=plan.version,
+            number=number,
+            score=score,
+            passed=score >= plan.pass_mark,
+            submitted_at=done.last,
+            submission_key=uuid.uuid4(),
+        )
+        rows.attempts.append(attempt)
+        if number == 1:
+            done.first_scores.append(score)
+        for q_index, (question_id, correct, wrong_choice, texts) in enumerate(plan.questions):
+            picked = [wrong_choice] if q_index in wrong_ids else correct
+            rows.answers.append(
+                AttemptAnswer(
+                    attempt=attempt,
+                    question_id=question_id,
+                    choice_ids=picked,
+                    answer_text=" · ".join(texts[c] for c in picked),
+                    is_correct=q_index not in wrong_ids,
+                )
+            )
+        done.tried.add(plan.quiz_id)
+        if attempt.passed:
+            done.passed.add(plan.quiz_id)
+            break
+
+
+def _checklist_progress(rng, enrollment, profile, plan, done: _Done, rows: _Rows):
+    items = plan.items
+    flag_item = rng.choice([i for i in items if i.required]) if profile == "flagged" else None
+    for item in items:
+        answer = ChecklistItem.Answer.NOT_SURE if item is flag_item else item.ok_answer
+        status = (
+            ChecklistResponse.FlagStatus.OPEN
+            if item.raises_flag(answer)
+            else ChecklistResponse.FlagStatus.NONE
+        )
+        if status == ChecklistResponse.FlagStatus.OPEN:
+            done.open_flags.add(item.pk)
+        done.answers[item.pk] = answer
+        rows.responses.append(
+            ChecklistResponse(
+                enrollment=enrollment,
+                item=item,
+                checklist_version=plan.checklist_version,
+                answer=answer,
+                answered_at=done.last,
+                flag_status=status,
+            )
+        )
+
+
+def _snapshot_set(enrollment, profile, plan: _ProgressPlan, done: _Done):
+    progress = readiness.Progress(
+        lessons_read=frozenset(done.read),
+        quizzes_attempted=frozenset(done.tried),
+        quizzes_passed=frozenset(done.passed),
+        checklist_answers=done.answers,
+        open_flag_item_ids=frozenset(done.open_flags),
     )
-    ChecklistResponse.objects.bulk_create(responses, batch_size=2000)
-    PatientQuestion.objects.bulk_create(questions, batch_size=2000)
+    result = readiness.evaluate(plan.spec, progress)
+    enrollment.readiness_status = result.status.value
+    enrollment.progress_percent = result.percent
+    enrollment.open_flags = result.open_flags
+    enrollment.first_attempt_score = (
+        round(sum(done.first_scores) / len(done.first_scores)) if done.first_scores else None
+    )
+    enrollment.last_activity_at = done.last if profile != "not_started" else None
+
+
+def _rows_insert(enrollments, rows: _Rows):
+    Enrollment.objects.bulk_create(enrollments, batch_size=2000)
+    LessonCompletion.objects.bulk_create(rows.completions, batch_size=2000)
+    QuizAttempt.objects.bulk_create(rows.attempts, batch_size=2000)
+    # The answers and responses hold their (now saved) attempt and enrollment.
+    AttemptAnswer.objects.bulk_create(rows.answers, batch_size=2000)
+    ChecklistResponse.objects.bulk_create(rows.responses, batch_size=2000)
+    PatientQuestion.objects.bulk_create(rows.questions, batch_size=2000)

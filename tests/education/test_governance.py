@@ -668,3 +668,32 @@ def test_content_due_refuses_a_bad_date(db):
 
     with pytest.raises(CommandError, match="--on must be a date"):
         _content_due("--on", "soon")
+
+
+# --- Demo library editors --------------------------------------------------------
+
+
+def test_seed_demo_creates_two_library_editors_without_patient_access(db, settings):
+    import base64
+
+    from django.core.management import call_command
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from education.curriculum.loader import load_curriculum
+
+    settings.DEBUG = True
+    load_curriculum()
+    call_command("seed_demo", "--patients", "5")
+    for email in ("editor@demo.test", "reviewer@demo.test"):
+        user = User.objects.get(email=email)
+        assert user.check_password("consultready-demo")
+        assert user.is_staff and not user.is_superuser and not user.is_clinic_admin
+        assert user.groups.filter(name="Library editors").exists()
+        assert not User.objects.filter(clinic=user.clinic, role=User.Role.PATIENT).exists()
+        device = TOTPDevice.objects.get(user=user)
+        assert base64.b32encode(device.bin_key).decode() == "JBSWY3DPEHPK3PXP"
+        client = login_client(user)
+        assert client.get("/admin/education/lesson/").status_code == 200
+        assert client.get("/admin/education/enrollment/").status_code == 403
+    admin = User.objects.get(email="admin@demo.test")
+    assert login_client(admin).get("/admin/education/lesson/").status_code == 403

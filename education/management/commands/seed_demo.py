@@ -53,9 +53,11 @@ class Command(BaseCommand):
             "\nDemo logins (password: consultready-demo)\n"
             "  patient@demo.test          patient, Demo Hair Clinic   -> /learn/\n"
             "  clinician@demo.test        clinician, Demo Hair Clinic -> /clinic/\n"
-            "  admin@demo.test            clinic admin + content editor -> /clinic/, /admin/\n"
+            "  admin@demo.test            clinic admin, Demo Hair Clinic -> /clinic/, /admin/\n"
             "  other-clinician@demo.test  clinician, Northside Hair Clinic\n"
             "  other-patient@demo.test    patient, Northside Hair Clinic\n"
+            "  editor@demo.test           library editor (no patients) -> /admin/\n"
+            "  reviewer@demo.test         library editor (no patients) -> /admin/\n"
             f"Staff second factor: authenticator key {demo.DEMO_TOTP_KEY} "
             "(add it to any authenticator app).\n"
         )
