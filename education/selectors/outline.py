@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db.models import Count, Max, Prefetch, Subquery, Value
 
-from .. import readiness
+from .. import journey, readiness
 from ..models import (
     Checklist,
     ChecklistItem,
@@ -35,7 +35,7 @@ class Stage:
 
     @property
     def is_open(self) -> bool:
-        return self.state != readiness.StageState.LOCKED
+        return journey.stage_is_open(self)
 
 
 @dataclass

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .. import readiness
+from .. import journey
+from ..journey import Step
 from ..models import (
     ChecklistItem,
     Enrollment,
@@ -54,7 +55,7 @@ def patient_stage_views(state: PatientState) -> list[StageView]:
             StageView(
                 stage=stage,
                 lessons=rows,
-                quiz_open=stage_quiz_is_open(state, stage),
+                quiz_open=journey.quiz_is_open(stage, state.raw.completions),
                 quiz_passed=any(a.passed for a in attempts),
                 best_score=max((a.score for a in attempts), default=None),
             )
@@ -62,78 +63,27 @@ def patient_stage_views(state: PatientState) -> list[StageView]:
     return views
 
 
-def stage_unread_lessons(state: PatientState, stage: Stage) -> list[Lesson]:
-    return [lesson for lesson in stage.lessons if lesson.pk not in state.raw.completions]
-
-
-def stage_quiz_is_open(state: PatientState, stage: Stage) -> bool:
-    return stage.quiz is not None and stage.is_open and not stage_unread_lessons(state, stage)
-
-
-def stage_blocker(state: PatientState, stage: Stage) -> Stage | None:
-    """The first earlier stage still to finish before ``stage`` opens."""
-    for earlier in state.stages:
-        if earlier is stage:
-            return None
-        if earlier.state != readiness.StageState.COMPLETED:
-            return earlier
-    return None
-
-
-def stage_after(state: PatientState, stage: Stage) -> Stage | None:
-    stages = state.stages
-    index = next(i for i, s in enumerate(stages) if s is stage)
-    return stages[index + 1] if index + 1 < len(stages) else None
-
-
-@dataclass(frozen=True)
-class Step:
-    """One place in the journey: a lesson, a stage quiz, the checklist or the summary."""
-
-    kind: str
-    stage: Stage | None = None
-    lesson: Lesson | None = None
-    is_open: bool = True
-
-
 def patient_next_step(state: PatientState) -> Step:
-    kind, stage, lesson = state.next_step()
-    if kind == "checklist" and state.outline.checklist_items:
-        answered = state.raw.responses
-        if all(item.pk in answered for item in state.outline.checklist_items):
-            return Step("summary")
-        return Step("checklist")
-    if kind == "checklist":
-        return Step("summary")
-    return Step(kind, stage, lesson)
-
-
-def _journey(state: PatientState) -> list[Step]:
-    steps = []
-    for stage in state.stages:
-        steps.extend(Step("lesson", stage, lesson, stage.is_open) for lesson in stage.lessons)
-        if stage.quiz is not None:
-            steps.append(Step("quiz", stage, None, stage_quiz_is_open(state, stage)))
-    return steps
+    return journey.next_step(
+        state.stages,
+        state.raw.completions,
+        checklist_ids=[item.pk for item in state.outline.checklist_items],
+        answered_ids=state.raw.responses,
+    )
 
 
 def lesson_neighbours(state: PatientState, lesson: Lesson) -> tuple[Step | None, Step | None]:
-    """The steps before and after a lesson: lessons in pathway order, each
-    stage's quiz after its last lesson."""
-    steps = _journey(state)
-    index = next(i for i, s in enumerate(steps) if s.lesson and s.lesson.pk == lesson.pk)
-    previous = steps[index - 1] if index > 0 else None
-    following = steps[index + 1] if index + 1 < len(steps) else None
-    return previous, following
+    return journey.neighbours(state.stages, state.raw.completions, lesson)
 
 
 def lesson_next_destination(state: PatientState, lesson: Lesson) -> Step:
-    """Where "Mark as read and continue" goes: the next step if it is open,
-    otherwise the patient's next step overall."""
-    _previous, following = lesson_neighbours(state, lesson)
-    if following is not None and following.is_open:
-        return following
-    return patient_next_step(state)
+    return journey.after_reading(
+        state.stages,
+        state.raw.completions,
+        lesson,
+        checklist_ids=[item.pk for item in state.outline.checklist_items],
+        answered_ids=state.raw.responses,
+    )
 
 
 @dataclass

@@ -69,20 +69,6 @@ class PatientState:
     def stages(self) -> list[Stage]:
         return self.outline.stages
 
-    def next_step(self):
-        """The one thing to do next: (label, stage, lesson or None)."""
-        for stage in self.outline.stages:
-            if stage.state == readiness.StageState.COMPLETED:
-                continue
-            if stage.state == readiness.StageState.LOCKED:
-                break
-            for lesson in stage.lessons:
-                if lesson.pk not in self.raw.completions:
-                    return ("lesson", stage, lesson)
-            if stage.quiz is not None:
-                return ("quiz", stage, None)
-        return ("checklist", None, None)
-
 
 def patient_state(enrollment: Enrollment) -> PatientState:
     outline = pathway_outline(enrollment.pathway)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.permissions import patient_required
-from education import access, services
+from education import access, journey, services
 from education.forms.patient import (
     ChecklistItemForm,
     PatientQuestionForm,
@@ -25,7 +25,6 @@ from education.rendering import render_lesson
 from education.selectors.outline import glossary_pairs, quiz_questions
 from education.selectors.patient import (
     LessonRow,
-    Step,
     checklist_groups,
     lesson_neighbours,
     lesson_next_destination,
@@ -35,9 +34,6 @@ from education.selectors.patient import (
     patient_quiz_summaries,
     patient_stage_views,
     quiz_attempt_feedback,
-    stage_after,
-    stage_blocker,
-    stage_unread_lessons,
 )
 from education.selectors.progress import (
     enrollment_get_for_patient,
@@ -64,13 +60,13 @@ def _locked(request: HttpRequest, state, stage, *, unread=None) -> HttpResponse:
     """The friendly 403: which stage to finish, or which lessons to read, first."""
     context = {
         "stage": stage,
-        "blocker": stage_blocker(state, stage),
+        "blocker": journey.blocker(state.stages, stage),
         "unread": unread or [],
     }
     return render(request, TEMPLATES + "locked.html", context, status=403)
 
 
-def step_url(step: Step) -> str:
+def step_url(step: journey.Step) -> str:
     if step.kind == "lesson":
         return reverse("education:lesson-detail", args=[step.stage.module.slug, step.lesson.slug])
     if step.kind == "quiz":
@@ -159,22 +155,19 @@ def _open_quiz_or_locked(request, state, module_slug):
     stage = access.get_quiz_stage_for_patient(state, module_slug)
     if not stage.is_open:
         return stage, _locked(request, state, stage)
-    unread = stage_unread_lessons(state, stage)
+    unread = journey.unread_lessons(stage, state.raw.completions)
     if unread:
         return stage, _locked(request, state, stage, unread=unread)
     return stage, None
 
 
 def _stage_start_url(stage) -> str:
-    if stage.lessons:
-        return step_url(Step("lesson", stage, stage.lessons[0]))
-    if stage.quiz is not None:
-        return step_url(Step("quiz", stage))
-    return reverse("education:home")
+    start = journey.stage_start(stage)
+    return step_url(start) if start is not None else reverse("education:home")
 
 
 def _quiz_context(state, stage, **extra) -> dict:
-    next_stage = stage_after(state, stage)
+    next_stage = journey.stage_after(state.stages, stage)
     return {
         "stage": stage,
         "quiz": stage.quiz,
