@@ -56,6 +56,8 @@ def test_a_tampered_unsubscribe_link_is_refused_and_changes_nothing(patient, oth
 
 def test_the_patient_turns_reminders_off_and_on(patient_client, patient):
     url = reverse("reminders:settings")
+    home = patient_client.get(reverse("education:home"))
+    assert f'href="{url}"'.encode() in home.content  # in the patient's menu
     page = patient_client.get(url)
     assert b"Reminder e-mails are on." in page.content
     assert page["Cache-Control"].startswith("max-age=0") or "no-store" in page["Cache-Control"]
