@@ -11,9 +11,12 @@ def audit_record(
     actor=None,
     clinic=None,
     patient=None,
+    ip: str | None = None,
     request=None,
     detail: dict | None = None,
 ) -> AuditEvent:
+    """Services pass the client's ``ip``; code at the request edge (sign-in
+    signals, the admin) may pass the ``request`` instead."""
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     if clinic is None:
@@ -25,6 +28,6 @@ def audit_record(
         actor=actor,
         clinic_id=clinic_id,
         patient=patient,
-        ip_address=client_ip(request) if request is not None else None,
+        ip_address=client_ip(request) if request is not None else ip,
         detail=detail or {},
     )

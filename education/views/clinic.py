@@ -16,7 +16,6 @@ from django.views.decorators.vary import vary_on_headers
 
 from accounts.permissions import clinic_staff_required
 from education import access, services
-from education.audit import audit_record
 from education.exports import enrollments_csv
 from education.forms.clinician import (
     ConsultationForm,
@@ -28,6 +27,7 @@ from education.models import Enrollment
 from education.pagination import DeferredJoinList
 from education.selectors.clinic import DASHBOARD_PAGE_SIZE, enrollment_list_for_staff, patient_brief
 from portal.htmx import HtmxHttpRequest, render_page_or_fragment
+from portal.net import client_ip
 
 DASHBOARD_TEMPLATE = "education/clinic/dashboard.html"
 BRIEF_TEMPLATE = "education/clinic/brief.html"
@@ -74,12 +74,7 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     filters = DashboardFilterForm(request.GET).filters()
     rows = enrollment_list_for_staff(request.user, filters=filters)
-    audit_record(
-        action="education.export.downloaded",
-        actor=request.user,
-        request=request,
-        detail=filters.audit_detail(),
-    )
+    services.export_download(staff=request.user, filters=filters, ip=client_ip(request))
     response = StreamingHttpResponse(
         enrollments_csv(rows, tz=request.user.clinic.tzinfo),
         content_type="text/csv; charset=utf-8",
@@ -133,13 +128,7 @@ def _render_brief(
 @require_GET
 def brief(request: HttpRequest, patient_id: int) -> HttpResponse:
     enrollment = access.get_enrollment_for_staff(request.user, patient_id)
-    audit_record(
-        action="education.brief.viewed",
-        actor=request.user,
-        patient=enrollment.patient,
-        request=request,
-        detail={"enrollment": enrollment.pk},
-    )
+    services.brief_view(staff=request.user, enrollment=enrollment, ip=client_ip(request))
     return _render_brief(request, enrollment)
 
 
@@ -154,7 +143,7 @@ def consultation_update(request: HttpRequest, patient_id: int) -> HttpResponse:
                 staff=request.user,
                 enrollment=enrollment,
                 consultation_at=form.cleaned_data["consultation_at"],
-                request=request,
+                ip=client_ip(request),
             )
         except services.EducationError as error:
             form.add_error(None, str(error))
@@ -179,7 +168,7 @@ def flag_discussed(request: HttpRequest, patient_id: int, response_id: int) -> H
                 staff=request.user,
                 response=response,
                 note=form.cleaned_data["note"],
-                request=request,
+                ip=client_ip(request),
             )
         except services.EducationError as error:
             messages.error(request, str(error))
@@ -203,11 +192,11 @@ def review_create(request: HttpRequest, patient_id: int) -> HttpResponse:
                 outcome=data["outcome"],
                 note=data["note"],
                 override_reason=data["override_reason"],
-                request=request,
+                ip=client_ip(request),
             )
         except services.EducationError as error:
             form.add_error(None, str(error))
-            for field, message in error.field_errors.items():
+            for field, message in error.errors.items():
                 form.add_error(field if field in form.fields else None, message)
         else:
             messages.success(request, _("Your review is recorded."))

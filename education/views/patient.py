@@ -41,6 +41,7 @@ from education.selectors.progress import (
     quiz_attempts_for,
 )
 from portal.htmx import HtmxHttpRequest, render_page_or_fragment, wants_fragment
+from portal.net import client_ip
 
 TEMPLATES = "education/patient/"
 
@@ -137,7 +138,7 @@ def lesson_complete(request: HttpRequest, module_slug: str, lesson_slug: str) ->
     state = patient_state(enrollment)
     stage, lesson = access.get_lesson_for_patient(state, module_slug, lesson_slug)
     try:
-        services.lesson_complete(enrollment=enrollment, lesson=lesson, request=request)
+        services.lesson_complete(enrollment=enrollment, lesson=lesson, ip=client_ip(request))
     except services.StageLocked:
         return _locked(request, state, stage)
     except services.EducationError as error:
@@ -205,12 +206,13 @@ def quiz(request: HtmxHttpRequest, module_slug: str) -> HttpResponse:
                 answers=form.answers(),
                 submission_key=form.cleaned_data["submission_key"],
                 quiz_version=form.cleaned_data["quiz_version"],
-                request=request,
+                ip=client_ip(request),
             )
         except services.StageLocked:
             return _locked(request, state, stage)
         except services.EducationError as error:
-            message, errors = str(error), error.field_errors
+            message = str(error)
+            errors = {f"question_{pk}": text for pk, text in error.errors.items()}
         else:
             if attempt.quiz_id != quiz.pk:
                 # A key reused from another quiz's form: nothing new was stored.
@@ -280,7 +282,7 @@ def _checklist_page(request, state, forms, *, message="", status=200) -> HttpRes
 
 def _apply_field_errors(forms, field_errors):
     for form in forms:
-        error = field_errors.get(f"item_{form.item.pk}")
+        error = field_errors.get(form.item.pk)
         if error:
             form.add_error("answer", error)
 
@@ -311,11 +313,11 @@ def checklist(request: HttpRequest) -> HttpResponse:
         ]
         try:
             services.checklist_responses_save(
-                enrollment=enrollment, entries=entries, request=request
+                enrollment=enrollment, entries=entries, ip=client_ip(request)
             )
         except services.EducationError as error:
             message = str(error)
-            _apply_field_errors(forms, error.field_errors)
+            _apply_field_errors(forms, error.errors)
         else:
             messages.success(request, _("Your checklist answers are saved."))
             return redirect("education:checklist")
@@ -343,7 +345,7 @@ def checklist_item_save(request: HtmxHttpRequest, item_id: int) -> HttpResponse:
                 item=item,
                 answer=form.cleaned_data["answer"],
                 note=form.cleaned_data["note"],
-                request=request,
+                ip=client_ip(request),
             )
         except services.EducationError as error:
             form.add_error("answer", str(error))
@@ -399,7 +401,9 @@ def questions(request: HttpRequest) -> HttpResponse:
     return _question_form(
         request,
         form=PatientQuestionForm(request.POST or None),
-        save=lambda text: services.question_add(enrollment=enrollment, text=text, request=request),
+        save=lambda text: services.patient_question_add(
+            enrollment=enrollment, text=text, ip=client_ip(request)
+        ),
         success=_("Your question is added."),
         template="questions.html",
         context=lambda: {"questions": patient_questions_list(enrollment)},
@@ -413,7 +417,9 @@ def question_edit(request: HttpRequest, question_id: int) -> HttpResponse:
     return _question_form(
         request,
         form=PatientQuestionForm(request.POST or None, initial={"text": question.text}),
-        save=lambda text: services.question_update(question=question, text=text, request=request),
+        save=lambda text: services.patient_question_update(
+            question=question, text=text, ip=client_ip(request)
+        ),
         success=_("Your question is updated."),
         template="question_edit.html",
         context=lambda: {"question": question},
@@ -425,7 +431,7 @@ def question_edit(request: HttpRequest, question_id: int) -> HttpResponse:
 def question_delete(request: HttpRequest, question_id: int) -> HttpResponse:
     question = access.get_patient_question_for_patient(request.user, question_id)
     if request.method == "POST":
-        services.question_delete(question=question, request=request)
+        services.patient_question_delete(question=question, ip=client_ip(request))
         messages.success(request, _("Your question is deleted."))
         return redirect("education:questions")
     return render(request, TEMPLATES + "question_delete.html", {"question": question})

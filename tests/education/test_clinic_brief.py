@@ -139,7 +139,7 @@ def test_discussed_flag_shows_who_when_and_note(clinician_client, patient, pathw
 
 
 def test_patient_questions_are_escaped(clinician_client, patient):
-    services.question_add(
+    services.patient_question_add(
         enrollment=enrollment_of(patient), text="<script>alert('x')</script> Is it safe?"
     )
     page = clinician_client.get(brief_url(patient)).content.decode()
@@ -169,7 +169,7 @@ def test_brief_shows_lessons_read_at_an_older_version(clinician_client, patient,
 
 
 def test_timeline_shows_recent_activity_in_plain_words(clinician_client, patient, quizzed):
-    services.question_add(enrollment=quizzed, text="How long does it last?")
+    services.patient_question_add(enrollment=quizzed, text="How long does it last?")
     page = clinician_client.get(brief_url(patient)).content.decode()
     section = page.split('id="timeline-heading"')[1].split("</section>")[0]
     assert "Wrote a question for the consultation" in section
@@ -183,7 +183,7 @@ def test_timeline_shows_recent_activity_in_plain_words(clinician_client, patient
 def test_timeline_is_limited_to_30_entries(clinician_client, patient):
     enrollment = enrollment_of(patient)
     for n in range(35):
-        services.question_add(enrollment=enrollment, text=f"Question {n}")
+        services.patient_question_add(enrollment=enrollment, text=f"Question {n}")
     page = clinician_client.get(brief_url(patient)).content.decode()
     section = page.split('id="timeline-heading"')[1].split("</section>")[0]
     assert section.count("<li>") == 30
@@ -266,7 +266,7 @@ def test_brief_query_count_does_not_grow_with_the_record(
     enrollment = enrollment_of(patient)
     read_stage(enrollment, outline.stages[0])
     take_quiz(enrollment, outline.stages[0].quiz, wrong_answers(outline.stages[0].quiz))
-    services.question_add(enrollment=enrollment, text="One question")
+    services.patient_question_add(enrollment=enrollment, text="One question")
     services.review_record(
         staff=make_staff(clinic=clinic), enrollment=enrollment, outcome="needs_follow_up"
     )
@@ -280,7 +280,7 @@ def test_brief_query_count_does_not_grow_with_the_record(
         response = flag(enrollment, item, note="Unsure")
         services.flag_mark_discussed(staff=make_staff(clinic=clinic), response=response)
     for n in range(5):
-        services.question_add(enrollment=enrollment, text=f"Question {n}")
+        services.patient_question_add(enrollment=enrollment, text=f"Question {n}")
         services.review_record(
             staff=make_staff(clinic=clinic), enrollment=enrollment, outcome="needs_follow_up"
         )

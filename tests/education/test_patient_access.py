@@ -15,7 +15,7 @@ def routes(patient, pathway):
     """One URL for every named pattern under /learn/."""
     first = stages(pathway)[0]
     lesson = first.lessons.order_by("order").first()
-    question = services.question_add(
+    question = services.patient_question_add(
         enrollment=Enrollment.objects.get(patient=patient), text="Mine"
     )
     item = pathway.checklist.items.first()

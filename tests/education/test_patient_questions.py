@@ -11,7 +11,7 @@ URL = "/learn/questions/"
 
 
 def add(patient, text):
-    return services.question_add(enrollment=enrollment_of(patient), text=text)
+    return services.patient_question_add(enrollment=enrollment_of(patient), text=text)
 
 
 def test_the_page_lists_questions_and_offers_a_form_that_works_without_js(patient_client, patient):

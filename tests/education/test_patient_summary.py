@@ -47,7 +47,7 @@ def test_summary_shows_stages_quiz_scores_checklist_and_questions(patient_client
         enrollment=enrollment, item=flagged, answer="not_sure", note="Not sure about risks."
     )
     services.checklist_response_save(enrollment=enrollment, item=fine, answer="yes")
-    services.question_add(enrollment=enrollment, text="How long will results last?")
+    services.patient_question_add(enrollment=enrollment, text="How long will results last?")
 
     html = main(patient_client.get(URL))
 

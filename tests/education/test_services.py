@@ -206,7 +206,7 @@ def test_bad_answers_are_marked_on_their_question_and_nothing_is_stored(enrollme
     with pytest.raises(services.EducationError) as caught:
         submit(enrollment, first.quiz, answers)
 
-    assert set(caught.value.field_errors) == {f"question_{q1}"}
+    assert set(caught.value.errors) == {q1}
     assert not QuizAttempt.objects.exists()
 
 
@@ -299,7 +299,7 @@ def test_saving_all_answers_at_once_is_all_or_nothing(enrollment, items):
     with pytest.raises(services.EducationError) as caught:
         services.checklist_responses_save(enrollment=enrollment, entries=entries)
 
-    assert set(caught.value.field_errors) == {f"item_{items[1].pk}"}
+    assert set(caught.value.errors) == {items[1].pk}
     assert not ChecklistResponse.objects.exists()
 
 
@@ -333,7 +333,7 @@ def test_saving_all_answers_updates_the_snapshot(enrollment, items):
 
 
 def test_adding_a_question_strips_it_and_marks_activity(enrollment):
-    question = services.question_add(enrollment=enrollment, text="  How long does it last?  ")
+    question = services.patient_question_add(enrollment=enrollment, text="  How long does it last?  ")
 
     assert question.text == "How long does it last?"
     enrollment.refresh_from_db()
@@ -343,35 +343,35 @@ def test_adding_a_question_strips_it_and_marks_activity(enrollment):
 @pytest.mark.parametrize("text", ["", "   ", "x" * 501], ids=["empty", "blank", "too-long"])
 def test_a_question_must_have_1_to_500_characters(enrollment, text):
     with pytest.raises(services.EducationError):
-        services.question_add(enrollment=enrollment, text=text)
+        services.patient_question_add(enrollment=enrollment, text=text)
     assert not PatientQuestion.objects.exists()
 
 
 def test_a_question_of_exactly_500_characters_is_accepted(enrollment):
-    assert len(services.question_add(enrollment=enrollment, text="q" * 500).text) == 500
+    assert len(services.patient_question_add(enrollment=enrollment, text="q" * 500).text) == 500
 
 
 def test_updating_a_question_keeps_the_length_limit(enrollment):
-    question = services.question_add(enrollment=enrollment, text="First wording")
+    question = services.patient_question_add(enrollment=enrollment, text="First wording")
 
     with pytest.raises(services.EducationError):
-        services.question_update(question=question, text="x" * 501)
-    services.question_update(question=question, text="Second wording")
+        services.patient_question_update(question=question, text="x" * 501)
+    services.patient_question_update(question=question, text="Second wording")
 
     question.refresh_from_db()
     assert question.text == "Second wording"
 
 
 def test_updating_and_deleting_a_question_mark_activity(enrollment):
-    question = services.question_add(enrollment=enrollment, text="A question")
+    question = services.patient_question_add(enrollment=enrollment, text="A question")
     Enrollment.objects.filter(pk=enrollment.pk).update(last_activity_at=None)
 
-    services.question_update(question=question, text="A better question")
+    services.patient_question_update(question=question, text="A better question")
     enrollment.refresh_from_db()
     assert enrollment.last_activity_at is not None
 
     Enrollment.objects.filter(pk=enrollment.pk).update(last_activity_at=None)
-    services.question_delete(question=question)
+    services.patient_question_delete(question=question)
     enrollment.refresh_from_db()
     assert enrollment.last_activity_at is not None
     assert not PatientQuestion.objects.exists()
@@ -388,7 +388,7 @@ def _mixed_journey(enrollment, pathway, items):
     services.lesson_complete(enrollment=enrollment, lesson=lessons(second)[0])
     services.checklist_response_save(enrollment=enrollment, item=items[0], answer="yes")
     services.checklist_response_save(enrollment=enrollment, item=items[1], answer="not_sure")
-    services.question_add(enrollment=enrollment, text="Will it hurt?")
+    services.patient_question_add(enrollment=enrollment, text="Will it hurt?")
 
 
 def test_recomputing_gives_the_same_snapshot_as_the_incremental_updates(

@@ -126,7 +126,7 @@ def _records_for(patient: User, *, attempts: int) -> tuple:
         enrollment=enrollment, item=item, answer="not_sure", note="Worried."
     )
     assert flag.flag_status == ChecklistResponse.FlagStatus.OPEN
-    question = services.question_add(enrollment=enrollment, text="Does it hurt?")
+    question = services.patient_question_add(enrollment=enrollment, text="Does it hurt?")
     return question, flag, attempt
 
 

@@ -273,8 +273,8 @@ def test_hostile_questions_never_fail(
     data, htmx, db, patient, other_patient, foreign_patient, as_patient
 ):
     with rolled_back():
-        own = services.question_add(enrollment=patient.enrollments.get(), text="Mine")
-        theirs = services.question_add(enrollment=other_patient.enrollments.get(), text="Theirs")
+        own = services.patient_question_add(enrollment=patient.enrollments.get(), text="Mine")
+        theirs = services.patient_question_add(enrollment=other_patient.enrollments.get(), text="Theirs")
         client = as_patient
         bystanders = (other_patient, foreign_patient)
         text = {"text": data.draw(VALUE)}
@@ -460,7 +460,7 @@ def test_an_oversized_body_is_refused_without_losing_saved_answers(
     db, patient, pathway, other_patient
 ):
     enrollment = patient.enrollments.get()
-    services.question_add(enrollment=enrollment, text="Keep me")
+    services.patient_question_add(enrollment=enrollment, text="Keep me")
     response = attempt(
         _client(patient),
         "POST",

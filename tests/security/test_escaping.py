@@ -23,7 +23,7 @@ def hostile_patient(patient, pathway):
     patient.full_name = f"=HYPERLINK(1) {PAYLOAD}"
     patient.save(update_fields=["full_name"])
     enrollment = patient.enrollments.get()
-    services.question_add(enrollment=enrollment, text=f"Question {PAYLOAD}")
+    services.patient_question_add(enrollment=enrollment, text=f"Question {PAYLOAD}")
     item = ChecklistItem.objects.filter(checklist=pathway.checklist).order_by("order")[0]
     services.checklist_response_save(
         enrollment=enrollment, item=item, answer="not_sure", note=f"Note {PAYLOAD}"

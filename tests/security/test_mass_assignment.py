@@ -94,7 +94,7 @@ def test_a_new_question_stays_on_the_posters_enrollment(
 
 
 def test_editing_a_question_cannot_move_it(patient_client, patient, bystanders, extras):
-    question = services.question_add(enrollment=patient.enrollments.get(), text="Before")
+    question = services.patient_question_add(enrollment=patient.enrollments.get(), text="Before")
     before = others_snapshot(*bystanders)
     response = patient_client.post(
         f"/learn/questions/{question.pk}/edit/", {"text": "After", **extras}
@@ -106,7 +106,7 @@ def test_editing_a_question_cannot_move_it(patient_client, patient, bystanders, 
 
 
 def test_deleting_a_question_deletes_only_that_one(patient_client, patient, bystanders, extras):
-    question = services.question_add(enrollment=patient.enrollments.get(), text="Gone")
+    question = services.patient_question_add(enrollment=patient.enrollments.get(), text="Gone")
     before = others_snapshot(*bystanders)
     response = patient_client.post(f"/learn/questions/{question.pk}/delete/", extras)
     assert response.status_code == 302

@@ -1,0 +1,44 @@
+"""Publishing and unpublishing content (the admin and the curriculum loader)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+
+from ..audit import audit_record
+from ..models import Status
+
+
+@transaction.atomic
+def content_publish(*, obj, actor: User | None = None, request=None) -> bool:
+    """Publish a lesson, quiz, checklist, module or pathway. The version goes
+    up only when what patients see changed. Returns whether it went up."""
+    new_hash = obj.compute_content_hash()
+    bumped = new_hash != obj.content_hash
+    if bumped:
+        obj.version += 1
+        obj.content_hash = new_hash
+        obj.published_at = timezone.now()
+    obj.status = Status.PUBLISHED
+    obj.save()
+    audit_record(
+        action="education.content.published",
+        actor=actor,
+        request=request,
+        detail={"model": obj._meta.label_lower, "id": obj.pk, "version": obj.version},
+    )
+    return bumped
+
+
+@transaction.atomic
+def content_unpublish(*, obj, actor: User | None = None, request=None) -> None:
+    obj.status = Status.DRAFT
+    obj.save(update_fields=["status", "updated_at"])
+    audit_record(
+        action="education.content.unpublished",
+        actor=actor,
+        request=request,
+        detail={"model": obj._meta.label_lower, "id": obj.pk},
+    )
