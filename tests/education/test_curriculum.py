@@ -374,3 +374,43 @@ def test_checklist_has_the_second_edition_items():
     options = items["other-options-discussed"]
     assert options["required"] is False
     assert "after your consultation" in options["text"].lower()
+
+
+SEARCH_LINK = re.compile(r"[?&](term|query)=|/search\.cfm|/books/\?")
+
+
+@pytest.mark.parametrize("lesson", _lessons(), ids=lambda lesson: lesson["slug"])
+def test_every_source_is_an_exact_record_not_a_search(lesson):
+    # A search page can change under the reader; a cited fact needs the record itself
+    # (a PubMed or Bookshelf page, a DOI, a label, an agency page).
+    for source in lesson["sources"]:
+        assert not SEARCH_LINK.search(source["url"]), source["url"]
+
+
+@pytest.mark.parametrize("lesson", _lessons(), ids=lambda lesson: lesson["slug"])
+def test_no_fact_is_published_with_a_to_check_note(lesson):
+    # An editor note asking for a check means an unchecked fact sits in patient text.
+    notes = [lesson.get("editor_note") or ""]
+    notes += [s.get("editor_note") or "" for s in lesson["sources"]]
+    for note in notes:
+        assert not re.search(r"\b(check|confirm|replace)\b", note, re.I), note
+
+
+def test_finasteride_harms_follow_the_label():
+    lesson = {item["slug"]: item for item in _lessons()}["approved-treatments-have-risks-too"]
+    text = " ".join(block_texts(lesson["body"]))
+    # Label: sexual adverse reactions in 3.8% on finasteride vs 2.1% on placebo.
+    assert "about 4 out of 100 men on finasteride" in text
+    assert "about 2 out of 100 on placebo" in text
+    # Persistent effects after stopping, depression and suicidal thoughts, PSA.
+    assert "after they stopped" in text
+    assert "suicide" in text and "PSA" in text
+    # Finasteride lowers how much DHT is made; it does not block DHT's effect.
+    assert "lowers how much DHT the body makes" in text
+
+
+def test_telogen_effluvium_triggers_do_not_include_chemotherapy():
+    # Chemotherapy stops growing hairs (anagen effluvium); it is listed with other causes.
+    lesson = {item["slug"]: item for item in _lessons()}["sudden-shedding-and-other-causes"]
+    what_happens = lesson["body"].split("## What happens", 1)[1].split("\n## ", 1)[0]
+    assert "chemotherapy" not in what_happens.lower()
