@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 class Status(StrEnum):
@@ -123,7 +124,11 @@ def evaluate(pathway: PathwaySpec, progress: Progress) -> Readiness:
         unread = sum(1 for i in module.lesson_ids if i not in progress.lessons_read)
         if unread:
             reasons.append(
-                _("%(count)s lesson(s) in “%(module)s” not yet read")
+                ngettext(
+                    "%(count)s lesson in “%(module)s” not yet read",
+                    "%(count)s lessons in “%(module)s” not yet read",
+                    unread,
+                )
                 % {"count": unread, "module": module.title}
             )
         if module.quiz_id is not None and module.quiz_id not in progress.quizzes_passed:
@@ -135,12 +140,21 @@ def evaluate(pathway: PathwaySpec, progress: Progress) -> Readiness:
     unanswered = [i for i in required if i.id not in progress.checklist_answers]
     if unanswered:
         reasons.append(
-            _("%(count)s required checklist item(s) not yet answered") % {"count": len(unanswered)}
+            ngettext(
+                "%(count)s required checklist item not yet answered",
+                "%(count)s required checklist items not yet answered",
+                len(unanswered),
+            )
+            % {"count": len(unanswered)}
         )
     open_flags = len(progress.open_flag_item_ids)
     if open_flags:
         reasons.append(
-            _("%(count)s checklist answer(s) to talk over with your clinician")
+            ngettext(
+                "%(count)s checklist answer to talk over with your clinician",
+                "%(count)s checklist answers to talk over with your clinician",
+                open_flags,
+            )
             % {"count": open_flags}
         )
 

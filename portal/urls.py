@@ -7,6 +7,7 @@ from . import converters, views  # noqa: F401 (converters registers <id:...>)
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("accounts/", include("accounts.urls")),
     path("learn/", include("education.urls.patient")),
     path("clinic/", include("education.urls.clinic")),

@@ -1,10 +1,12 @@
 import logging
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from .middleware import HealthCheckMiddleware
@@ -31,6 +33,16 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
     return HealthCheckMiddleware.health()
+
+
+FAVICON = settings.BASE_DIR / "static" / "icons" / "favicon.ico"
+
+
+@require_GET
+@cache_control(max_age=7 * 24 * 60 * 60, public=True)
+def favicon(request: HttpRequest) -> FileResponse:
+    """Browsers ask for ``/favicon.ico`` whatever the page links to."""
+    return FileResponse(FAVICON.open("rb"), content_type="image/x-icon")
 
 
 @login_required

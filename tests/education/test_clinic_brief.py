@@ -86,7 +86,7 @@ def test_brief_shows_readiness_reasons_and_stage_states(clinician_client, patien
     page = clinician_client.get(brief_url(patient)).content.decode()
     assert "status-3_in_progress" in page
     assert "Quiz “Quiz 2” not yet passed" in page
-    assert "3 required checklist item(s) not yet answered" in page
+    assert "3 required checklist items not yet answered" in page
     assert '<span class="state-completed">' in page
     assert '<span class="state-available">' in page
 

@@ -89,8 +89,8 @@ def test_still_to_do_lists_the_readiness_reasons(patient_client):
     html = main(patient_client.get(URL))
 
     assert "Still to do" in html
-    assert "2 lesson(s) in “Stage 1” not yet read" in html
-    assert "3 required checklist item(s) not yet answered" in html
+    assert "2 lessons in “Stage 1” not yet read" in html
+    assert "3 required checklist items not yet answered" in html
 
 
 def test_progress_and_the_next_step_follow_the_patient(patient_client, patient, pathway):
@@ -138,7 +138,7 @@ def test_an_open_flag_reads_as_something_to_talk_over(patient_client, patient, p
     html = main(patient_client.get(URL))
 
     assert "Some answers to talk over with your clinician" in html
-    assert "1 checklist answer(s) to talk over with your clinician" in html
+    assert "1 checklist answer to talk over with your clinician" in html
 
 
 def test_an_updated_lesson_is_marked_on_home(patient_client, patient, pathway):

@@ -154,12 +154,12 @@ def test_nothing_done_lists_every_reason_in_plain_words():
     result = evaluate(PATHWAY, Progress())
 
     assert result.reasons == (
-        "2 lesson(s) in “Causes” not yet read",
+        "2 lessons in “Causes” not yet read",
         "Quiz “Causes quiz” not yet passed",
-        "1 lesson(s) in “Risks” not yet read",
+        "1 lesson in “Risks” not yet read",
         "Quiz “Risks quiz” not yet passed",
-        "1 lesson(s) in “Expectations” not yet read",
-        "2 required checklist item(s) not yet answered",
+        "1 lesson in “Expectations” not yet read",
+        "2 required checklist items not yet answered",
     )
 
 
@@ -178,7 +178,7 @@ def test_open_flags_are_counted_and_explained():
     result = evaluate(PATHWAY, progress)
 
     assert result.open_flags == 2
-    assert "2 checklist answer(s) to talk over with your clinician" in result.reasons
+    assert "2 checklist answers to talk over with your clinician" in result.reasons
 
 
 def test_a_stage_without_a_quiz_completes_when_its_lessons_are_read():

@@ -374,6 +374,7 @@ MATRIX: dict[str, Row] = {
         )
     ),
     "healthz": Row((everyone(same("200")), None)),
+    "favicon": Row((everyone(get_only("200")), None)),
     "admin:index": Row(
         (
             {
