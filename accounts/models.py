@@ -126,10 +126,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
     @property
-    def is_patient(self):
-        return self.role == self.Role.PATIENT and not self.is_superuser
-
-    @property
     def is_clinic_staff(self):
         return self.role in {self.Role.CLINICIAN, self.Role.CLINIC_ADMIN}
 

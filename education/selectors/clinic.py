@@ -98,7 +98,6 @@ AUDIT_LABELS = {
     "education.consultation.set": _("Consultation date changed"),
     "education.flag.discussed": _("Flag marked as discussed"),
     "education.review.recorded": _("Review recorded"),
-    "education.brief.viewed": _("Brief viewed"),
     "accounts.invitation.accepted": _("Accepted the invitation"),
 }
 
@@ -149,12 +148,9 @@ class PatientBrief:
         return [row for row in self.checklist if row.flag_open]
 
 
-def patient_brief(enrollment: Enrollment, *, timeline_limit: int = 30) -> PatientBrief:
-    """Everything a clinician reads before the consultation, for one enrollment
-    already scoped to the clinic (see ``access.get_enrollment_for_staff``)."""
-    state = patient_state(enrollment)
+def brief_quizzes(enrollment: Enrollment, state: PatientState) -> list[QuizHistory]:
+    """Every attempt, grouped by quiz, quizzes in stage order: one query."""
     stage_order = {s.quiz.pk: s.number for s in state.stages if s.quiz is not None}
-
     by_quiz: dict[int, QuizHistory] = {}
     for attempt in (
         QuizAttempt.objects.filter(enrollment=enrollment)
@@ -162,8 +158,11 @@ def patient_brief(enrollment: Enrollment, *, timeline_limit: int = 30) -> Patien
         .order_by("submitted_at", "pk")
     ):
         by_quiz.setdefault(attempt.quiz_id, QuizHistory(attempt.quiz, [])).attempts.append(attempt)
-    quizzes = sorted(by_quiz.values(), key=lambda h: (stage_order.get(h.quiz.pk, 1_000), h.quiz.pk))
+    return sorted(by_quiz.values(), key=lambda h: (stage_order.get(h.quiz.pk, 1_000), h.quiz.pk))
 
+
+def brief_misconceptions(enrollment: Enrollment) -> list[Misconception]:
+    """Questions answered wrongly on a first attempt, with the right answers: two queries."""
     wrong_first = (
         AttemptAnswer.objects.filter(
             attempt__enrollment=enrollment, attempt__number=1, is_correct=False
@@ -178,7 +177,7 @@ def patient_brief(enrollment: Enrollment, *, timeline_limit: int = 30) -> Patien
         )
         .order_by("attempt__submitted_at", "question__order", "question__pk")
     )
-    misconceptions = [
+    return [
         Misconception(
             quiz=answer.attempt.quiz,
             question=answer.question,
@@ -188,6 +187,9 @@ def patient_brief(enrollment: Enrollment, *, timeline_limit: int = 30) -> Patien
         for answer in wrong_first
     ]
 
+
+def brief_checklist(enrollment: Enrollment, state: PatientState) -> list[ChecklistAnswer]:
+    """Every checklist item with its answer, open flags first: one query."""
     responses = {
         r.item_id: r
         for r in ChecklistResponse.objects.filter(enrollment=enrollment).select_related(
@@ -196,22 +198,30 @@ def patient_brief(enrollment: Enrollment, *, timeline_limit: int = 30) -> Patien
     }
     rows = [ChecklistAnswer(item, responses.get(item.pk)) for item in state.outline.checklist_items]
     rows.sort(key=lambda row: not row.flag_open)  # stable: open flags first, then in order
+    return rows
 
-    outdated = [
-        OutdatedLesson(lesson, state.raw.completions[lesson.pk].lesson_version)
+
+def brief_outdated_lessons(state: PatientState) -> list[OutdatedLesson]:
+    """Lessons read at an older version than the one published now: no query."""
+    completions = state.raw.completions
+    return [
+        OutdatedLesson(lesson, completions[lesson.pk].lesson_version)
         for stage in state.stages
         for lesson in stage.lessons
-        if lesson.pk in state.raw.completions
-        and state.raw.completions[lesson.pk].lesson_version < lesson.version
+        if lesson.pk in completions and completions[lesson.pk].lesson_version < lesson.version
     ]
 
+
+def brief_timeline(enrollment: Enrollment, *, limit: int) -> list[TimelineEntry]:
+    """The latest events about the patient, in plain words: one query. Views
+    of the brief itself are audited but not shown."""
     events = (
         AuditEvent.objects.filter(patient_id=enrollment.patient_id)
         .exclude(action="education.brief.viewed")
         .select_related("actor")
-        .order_by("-created_at", "-pk")[:timeline_limit]
+        .order_by("-created_at", "-pk")[:limit]
     )
-    timeline = [
+    return [
         TimelineEntry(
             at=event.created_at,
             label=str(AUDIT_LABELS.get(event.action, _("Other activity"))),
@@ -221,15 +231,20 @@ def patient_brief(enrollment: Enrollment, *, timeline_limit: int = 30) -> Patien
         for event in events
     ]
 
+
+def patient_brief(enrollment: Enrollment, *, timeline_limit: int = 30) -> PatientBrief:
+    """Everything a clinician reads before the consultation, for one enrollment
+    already scoped to the clinic (see ``access.get_enrollment_for_staff``)."""
+    state = patient_state(enrollment)
     return PatientBrief(
         enrollment=enrollment,
         state=state,
         status_label=str(ReadinessStatus(state.result.status.value).label),
-        quizzes=quizzes,
-        misconceptions=misconceptions,
-        checklist=rows,
+        quizzes=brief_quizzes(enrollment, state),
+        misconceptions=brief_misconceptions(enrollment),
+        checklist=brief_checklist(enrollment, state),
         questions=list(enrollment.patient_questions.order_by("created_at", "pk")),
-        outdated_lessons=outdated,
-        timeline=timeline,
+        outdated_lessons=brief_outdated_lessons(state),
+        timeline=brief_timeline(enrollment, limit=timeline_limit),
         reviews=list(enrollment.reviews.select_related("clinician").order_by("-created_at", "-pk")),
     )
