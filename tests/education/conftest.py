@@ -1,4 +1,5 @@
-"""Personas of the shared library: a library editor and a superuser."""
+"""Personas of the shared library (a library editor, a superuser) and the
+pathway's first two stages."""
 
 import pytest
 
@@ -6,6 +7,7 @@ from accounts.models import User
 from education.governance import library_editors_group
 from tests.builders import make_clinic, make_staff
 from tests.conftest import login_client
+from tests.education.pages import stages
 
 
 @pytest.fixture
@@ -37,3 +39,14 @@ def superuser(db):
 @pytest.fixture
 def superuser_client(superuser):
     return login_client(superuser)
+
+
+@pytest.fixture
+def first(pathway):
+    """The pathway's first stage (a module)."""
+    return stages(pathway)[0]
+
+
+@pytest.fixture
+def second(pathway):
+    return stages(pathway)[1]

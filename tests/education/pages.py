@@ -1,4 +1,4 @@
-"""Helpers shared by the patient page tests: content lookups, progress steps,
+"""Helpers shared by the education tests: content lookups, progress steps,
 and the page's markup with layout whitespace squashed."""
 
 import re
@@ -16,7 +16,7 @@ def lessons(module):
 
 
 def enrollment_of(patient):
-    return Enrollment.objects.get(patient=patient)
+    return Enrollment.objects.select_related("pathway", "patient", "clinic").get(patient=patient)
 
 
 def read_stage(patient, module):

@@ -8,17 +8,14 @@ import pytest
 
 from accounts.models import PatientProfile
 from education import services
-from education.models import AuditEvent, ChecklistResponse, ClinicianReview, Enrollment
+from education.models import AuditEvent, ChecklistResponse, ClinicianReview
 from education.selectors.outline import pathway_outline
 from tests.builders import correct_answers
+from tests.education.pages import enrollment_of
 
 
 def brief_url(patient):
     return f"/clinic/patients/{patient.pk}/"
-
-
-def enrollment_of(patient):
-    return Enrollment.objects.select_related("pathway", "patient", "clinic").get(patient=patient)
 
 
 def flag(patient, pathway, index=0):

@@ -9,9 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from education import services
-from education.models import AuditEvent, Choice, ClinicianReview, Enrollment
+from education.models import AuditEvent, Choice, ClinicianReview
 from education.selectors.outline import pathway_outline
 from tests.builders import correct_answers, make_staff, wrong_answers
+from tests.education.pages import enrollment_of
 
 # Session, user, OTP device, the enrollment, the profile's clinician, the outline (4),
 # the raw progress (3), the brief's own reads (6), the audit insert.
@@ -20,10 +21,6 @@ BRIEF_MAX_QUERIES = 20
 
 def brief_url(patient):
     return f"/clinic/patients/{patient.pk}/"
-
-
-def enrollment_of(patient):
-    return Enrollment.objects.select_related("pathway", "patient", "clinic").get(patient=patient)
 
 
 def read_stage(enrollment, stage):

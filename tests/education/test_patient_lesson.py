@@ -32,16 +32,6 @@ def url(module, lesson, suffix=""):
 
 
 @pytest.fixture
-def first(pathway):
-    return stages(pathway)[0]
-
-
-@pytest.fixture
-def second(pathway):
-    return stages(pathway)[1]
-
-
-@pytest.fixture
 def lesson(first):
     return lessons(first)[0]
 

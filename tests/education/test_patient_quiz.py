@@ -38,11 +38,6 @@ def checked(html, question_id, choice_id) -> bool:
 
 
 @pytest.fixture
-def first(pathway):
-    return stages(pathway)[0]
-
-
-@pytest.fixture
 def quiz(first):
     return first.quiz
 

@@ -56,16 +56,6 @@ def enrollment(patient):
 
 
 @pytest.fixture
-def first(pathway):
-    return stages(pathway)[0]
-
-
-@pytest.fixture
-def second(pathway):
-    return stages(pathway)[1]
-
-
-@pytest.fixture
 def items(pathway):
     return list(pathway.checklist.items.order_by("order"))
 
@@ -333,7 +323,9 @@ def test_saving_all_answers_updates_the_snapshot(enrollment, items):
 
 
 def test_adding_a_question_strips_it_and_marks_activity(enrollment):
-    question = services.patient_question_add(enrollment=enrollment, text="  How long does it last?  ")
+    question = services.patient_question_add(
+        enrollment=enrollment, text="  How long does it last?  "
+    )
 
     assert question.text == "How long does it last?"
     enrollment.refresh_from_db()
