@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from .models import Clinic, Invitation, PatientProfile, User
+from .models import Clinic, ClinicIdentity, Invitation, PatientProfile, User
 
 
 @admin.register(Clinic)
@@ -142,4 +142,44 @@ class InvitationAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ClinicIdentity)
+class ClinicIdentityAdmin(admin.ModelAdmin):
+    """A clinic admin edits how their own clinic appears to its patients: name,
+    logo, accent colour, phone and address. Nothing else about the clinic."""
+
+    fields = ["name", "display_name", "logo", "accent_colour", "contact_phone", "address"]
+    readonly_fields = ["name"]
+    list_display = ["name", "display_name", "contact_phone"]
+
+    @staticmethod
+    def _is_clinic_admin(request) -> bool:
+        user = request.user
+        return user.is_active and user.is_staff and user.is_clinic_admin and user.clinic_id
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(pk=request.user.clinic_id)
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser or bool(self._is_clinic_admin(request))
+
+    def has_view_permission(self, request, obj=None):
+        if request.user.is_superuser:
+            return True
+        if not self._is_clinic_admin(request):
+            return False
+        return obj is None or obj.pk == request.user.clinic_id
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

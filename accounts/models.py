@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .identity import logo_upload_to, validate_accent_colour, validate_logo
 from .lockout import login_email_normalise
 
 TIMEZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
@@ -19,11 +20,40 @@ class Clinic(models.Model):
     timezone = models.CharField(
         _("time zone"), max_length=64, choices=TIMEZONE_CHOICES, default="UTC"
     )
+    display_name = models.CharField(
+        _("display name"),
+        max_length=200,
+        blank=True,
+        help_text=_("The name patients see in the page header; the clinic's name when empty."),
+    )
+    logo = models.ImageField(
+        _("logo"),
+        upload_to=logo_upload_to,
+        blank=True,
+        validators=[validate_logo],
+        help_text=_("PNG, JPEG or WebP, at most 512 KB. Shown in the page header."),
+    )
+    accent_colour = models.CharField(
+        _("accent colour"),
+        max_length=7,
+        blank=True,
+        validators=[validate_accent_colour],
+        help_text=_(
+            "A colour such as #005a8c for links and buttons; it needs a contrast of at "
+            "least 4.5:1 against white."
+        ),
+    )
     contact_phone = models.CharField(
         _("contact phone"),
         max_length=40,
         blank=True,
-        help_text=_("Shown to patients on their summary page."),
+        help_text=_("Shown to patients at the foot of every page and on their summary."),
+    )
+    address = models.TextField(
+        _("address"),
+        blank=True,
+        max_length=500,
+        help_text=_("Shown to patients on the privacy notice and their summary."),
     )
 
     class Meta:
@@ -37,6 +67,19 @@ class Clinic(models.Model):
     @property
     def tzinfo(self):
         return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def shown_name(self) -> str:
+        return self.display_name or self.name
+
+
+class ClinicIdentity(Clinic):
+    """The part of a clinic its own admin edits: how it appears to patients."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("clinic identity")
+        verbose_name_plural = _("clinic identity")
 
 
 class UserManager(BaseUserManager):

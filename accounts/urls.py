@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views
+from . import account_views, views
 from .forms import EmailAuthenticationForm
 from .permissions import account_page_required
 
@@ -72,4 +72,6 @@ urlpatterns = [
     path("verify/", views.otp_verify_view, name="otp-verify"),
     path("locked/", views.locked_out_page, name="locked-out"),
     path("two-factor/setup/", views.otp_setup_view, name="otp-setup"),
+    path("clinic/logo", account_views.clinic_logo, name="clinic-logo"),
+    path("clinic/theme.css", account_views.clinic_theme, name="clinic-theme"),
 ]

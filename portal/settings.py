@@ -147,6 +147,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.site",
+                "accounts.identity.clinic_identity",
             ],
         },
     },
@@ -252,6 +253,10 @@ STORAGES = {
         )
     },
 }
+
+# Uploads (clinic logos): never served from MEDIA_URL; a view checks who asks and
+# sets the content type (accounts:clinic-logo).
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 
 # --- E-mail (Django 6.1 MAILERS) ------------------------------------------
 

@@ -433,6 +433,9 @@ MATRIX: dict[str, Row] = {
         (_roles(TO_LOGIN, FORBIDDEN, *[same("302>/accounts/verify/")] * 2), None),
     ),
     "accounts:locked-out": Row((everyone(get_only("429")), None)),
+    # The signed-in person's own clinic: no logo uploaded in this world.
+    "accounts:clinic-logo": Row((_roles(TO_LOGIN, *[get_only("404")] * 3), None)),
+    "accounts:clinic-theme": Row((_roles(TO_LOGIN, *[get_only("200")] * 3), None)),
     # Patient pages.
     "education:home": Row(patient_page(get_only())),
     "education:summary": Row(patient_page(get_only())),
