@@ -1,6 +1,7 @@
 from django.urls import path
 
 from education.views import patient as views
+from education.views import questions
 
 app_name = "education"
 
@@ -9,9 +10,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("checklist/", views.checklist, name="checklist"),
     path("checklist/<id:item_id>/", views.checklist_item_save, name="checklist-item"),
-    path("questions/", views.questions, name="questions"),
-    path("questions/<id:question_id>/edit/", views.question_edit, name="question-edit"),
-    path("questions/<id:question_id>/delete/", views.question_delete, name="question-delete"),
+    path("questions/", questions.questions, name="questions"),
+    path("questions/<id:question_id>/edit/", questions.question_edit, name="question-edit"),
+    path("questions/<id:question_id>/delete/", questions.question_delete, name="question-delete"),
     path("summary/", views.summary, name="summary"),
     path("<slug:module_slug>/quiz/", views.quiz, name="quiz"),
     path("<slug:module_slug>/quiz/result/<id:number>/", views.quiz_result, name="quiz-result"),

@@ -16,7 +16,6 @@ from accounts.permissions import patient_required
 from education import access, journey, services
 from education.forms.patient import (
     ChecklistItemForm,
-    PatientQuestionForm,
     QuizForm,
     checklist_forms,
     unknown_checklist_fields,
@@ -179,6 +178,28 @@ def _quiz_context(state, stage, **extra) -> dict:
     }
 
 
+def _quiz_submit(request: HttpRequest, enrollment, quiz, form: QuizForm):
+    return services.quiz_attempt_submit(
+        enrollment=enrollment,
+        quiz=quiz,
+        answers=form.answers(),
+        submission_key=form.cleaned_data["submission_key"],
+        quiz_version=form.cleaned_data["quiz_version"],
+        ip=client_ip(request),
+    )
+
+
+def _quiz_answered(request: HtmxHttpRequest, state, stage, attempt, questions) -> HttpResponse:
+    """htmx swaps the feedback in place; without JavaScript, post/redirect/get."""
+    if not wants_fragment(request):
+        return redirect("education:quiz-result", stage.module.slug, attempt.number)
+    feedback = quiz_attempt_feedback(attempt, questions)
+    context = _quiz_context(state, stage, attempt=attempt, feedback=feedback, focus_result=True)
+    return render_page_or_fragment(
+        request, TEMPLATES + "quiz.html", context, fragments="quiz-result"
+    )
+
+
 @patient_required
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
@@ -197,40 +218,22 @@ def quiz(request: HtmxHttpRequest, module_slug: str) -> HttpResponse:
 
     form = QuizForm(request.POST, questions=questions, quiz_version=quiz.version)
     errors: dict[str, str] = {}
-    message = ""
+    message = form.general_error
     if form.is_valid():
         try:
-            attempt = services.quiz_attempt_submit(
-                enrollment=enrollment,
-                quiz=quiz,
-                answers=form.answers(),
-                submission_key=form.cleaned_data["submission_key"],
-                quiz_version=form.cleaned_data["quiz_version"],
-                ip=client_ip(request),
-            )
+            attempt = _quiz_submit(request, enrollment, quiz, form)
         except services.StageLocked:
             return _locked(request, state, stage)
         except services.EducationError as error:
             message = str(error)
             errors = {f"question_{pk}": text for pk, text in error.errors.items()}
         else:
-            if attempt.quiz_id != quiz.pk:
-                # A key reused from another quiz's form: nothing new was stored.
-                message = form.general_error or _(
-                    "This form is out of date. Please check your answers and send them again."
-                )
-            elif wants_fragment(request):
-                feedback = quiz_attempt_feedback(attempt, questions)
-                context = _quiz_context(
-                    state, stage, attempt=attempt, feedback=feedback, focus_result=True
-                )
-                return render_page_or_fragment(
-                    request, TEMPLATES + "quiz.html", context, fragments="quiz-result"
-                )
-            else:
-                return redirect("education:quiz-result", module_slug, attempt.number)
-    else:
-        message = form.general_error
+            if attempt.quiz_id == quiz.pk:
+                return _quiz_answered(request, state, stage, attempt, questions)
+            # A key reused from another quiz's form: nothing new was stored.
+            message = form.general_error or _(
+                "This form is out of date. Please check your answers and send them again."
+            )
     # Show the form again with the patient's picks, a new key and the current version.
     fresh = QuizForm(questions=questions, quiz_version=quiz.version)
     fresh.picked = form.picked
@@ -369,72 +372,6 @@ def checklist_item_save(request: HtmxHttpRequest, item_id: int) -> HttpResponse:
     return _checklist_page(
         request, state, forms, message=_("Your answer was not saved."), status=400
     )
-
-
-# --- My questions -------------------------------------------------------------
-
-
-def _question_form(request, *, form, save, success: str, template: str, context):
-    """Show or handle a question form: on success a message and back to the list
-    (post/redirect/get); on a problem the form again with status 400. ``context``
-    is called only when a page is rendered."""
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                save(form.cleaned_data["text"])
-            except services.EducationError as error:
-                form.add_error("text", str(error))
-            else:
-                messages.success(request, success)
-                return redirect("education:questions")
-        status = 400
-    return render(request, TEMPLATES + template, {"form": form, **context()}, status=status)
-
-
-@patient_required
-@require_http_methods(["GET", "POST"])
-def questions(request: HttpRequest) -> HttpResponse:
-    enrollment = _enrollment(request)
-    if enrollment is None:
-        return _no_pathway(request)
-    return _question_form(
-        request,
-        form=PatientQuestionForm(request.POST or None),
-        save=lambda text: services.patient_question_add(
-            enrollment=enrollment, text=text, ip=client_ip(request)
-        ),
-        success=_("Your question is added."),
-        template="questions.html",
-        context=lambda: {"questions": patient_questions_list(enrollment)},
-    )
-
-
-@patient_required
-@require_http_methods(["GET", "POST"])
-def question_edit(request: HttpRequest, question_id: int) -> HttpResponse:
-    question = access.get_patient_question_for_patient(request.user, question_id)
-    return _question_form(
-        request,
-        form=PatientQuestionForm(request.POST or None, initial={"text": question.text}),
-        save=lambda text: services.patient_question_update(
-            question=question, text=text, ip=client_ip(request)
-        ),
-        success=_("Your question is updated."),
-        template="question_edit.html",
-        context=lambda: {"question": question},
-    )
-
-
-@patient_required
-@require_http_methods(["GET", "POST"])
-def question_delete(request: HttpRequest, question_id: int) -> HttpResponse:
-    question = access.get_patient_question_for_patient(request.user, question_id)
-    if request.method == "POST":
-        services.patient_question_delete(question=question, ip=client_ip(request))
-        messages.success(request, _("Your question is deleted."))
-        return redirect("education:questions")
-    return render(request, TEMPLATES + "question_delete.html", {"question": question})
 
 
 # --- Summary ------------------------------------------------------------------
