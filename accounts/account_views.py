@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from .identity import LOGO_CONTENT_TYPES
-from .permissions import signed_in_required
+from .permissions import patient_required, signed_in_required
 
 
 def _own_clinic(request: HttpRequest):
@@ -58,3 +61,44 @@ def clinic_theme(request: HttpRequest) -> HttpResponse:
         colour = clinic.accent_colour.lower()
         css = f":root {{ --brand: {colour}; --brand-dark: {_darker(colour)}; }}\n"
     return HttpResponse(css, content_type="text/css; charset=utf-8")
+
+
+@patient_required
+@require_GET
+def account(request: HttpRequest) -> HttpResponse:
+    """The patient's own account: who they are, their clinic, what they accepted,
+    and the ways to take a copy of their record."""
+    return render(
+        request,
+        "accounts/account.html",
+        {"clinic": request.user.clinic, "has_reminders": _has_url("reminders:settings")},
+    )
+
+
+@patient_required
+@require_GET
+def record_export(request: HttpRequest) -> HttpResponse:
+    """The patient's own record as a JSON download."""
+    from education.audit import audit_record
+    from education.record import patient_record_get
+
+    record = patient_record_get(patient=request.user)
+    audit_record(
+        action="accounts.record.exported",
+        actor=request.user,
+        patient=request.user,
+        request=request,
+        detail={"format": "json"},
+    )
+    response = JsonResponse(record, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="my-consultready-record-{stamp}.json"'
+    return response
+
+
+def _has_url(name: str) -> bool:
+    try:
+        reverse(name)
+    except NoReverseMatch:
+        return False
+    return True

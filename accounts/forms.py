@@ -53,6 +53,26 @@ class SetPasswordForm(forms.Form):
         return cleaned
 
 
+class InvitationAcceptForm(SetPasswordForm):
+    """Choose a password and say the privacy notice and terms were read. The typed
+    passwords are shown again when the form comes back with an error, so an
+    unticked box does not cost the patient their password."""
+
+    accept_privacy = forms.BooleanField(
+        label=_("I have read the privacy notice and the terms of use."),
+        error_messages={
+            "required": _(
+                "Tick the box to say you have read the privacy notice and the terms of use."
+            )
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("password1", "password2"):
+            self.fields[name].widget.render_value = True
+
+
 class InvitationForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     email = forms.EmailField(label=_("E-mail address"), max_length=254)

@@ -135,6 +135,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    privacy_notice_version = models.CharField(
+        _("privacy notice and terms accepted (version)"), max_length=20, blank=True
+    )
+    privacy_accepted_at = models.DateTimeField(
+        _("privacy notice and terms accepted at"), null=True, blank=True
+    )
 
     objects = UserManager()
 

@@ -172,8 +172,11 @@ def invitation_create(
 
 
 @transaction.atomic
-def invitation_accept(*, token: str, password: str, request=None) -> User:
-    """Create the account behind an invitation; the link works once."""
+def invitation_accept(
+    *, token: str, password: str, privacy_notice_version: str = "", request=None
+) -> User:
+    """Create the account behind an invitation; the link works once. The version
+    of the privacy notice and terms the person ticked is recorded with the time."""
     invitation = invitation_get_from_token(token)
     # Lock the row so two tabs cannot both accept it.
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
@@ -190,6 +193,9 @@ def invitation_accept(*, token: str, password: str, request=None) -> User:
     )
     password_validation.validate_password(password, user)
     user.set_password(password)
+    if privacy_notice_version:
+        user.privacy_notice_version = privacy_notice_version
+        user.privacy_accepted_at = timezone.now()
     # Clinic admins edit content in the admin site.
     user.is_staff = invitation.role == User.Role.CLINIC_ADMIN
     user.save()
@@ -214,6 +220,6 @@ def invitation_accept(*, token: str, password: str, request=None) -> User:
         action="accounts.invitation.accepted",
         actor=user,
         request=request,
-        detail={"invitation": invitation.pk},
+        detail={"invitation": invitation.pk, "privacy_notice_version": privacy_notice_version},
     )
     return user

@@ -74,4 +74,6 @@ urlpatterns = [
     path("two-factor/setup/", views.otp_setup_view, name="otp-setup"),
     path("clinic/logo", account_views.clinic_logo, name="clinic-logo"),
     path("clinic/theme.css", account_views.clinic_theme, name="clinic-theme"),
+    path("me/", account_views.account, name="account"),
+    path("me/record.json", account_views.record_export, name="record-export"),
 ]

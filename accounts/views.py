@@ -13,9 +13,10 @@ from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 
 from education.audit import audit_record
+from portal.legal import NOTICE_VERSION
 
 from . import otp
-from .forms import InvitationForm, OTPTokenForm, SetPasswordForm
+from .forms import InvitationAcceptForm, InvitationForm, OTPTokenForm
 from .models import User
 from .permissions import clinic_staff_required, signed_in_required
 from .redirects import is_safe_url, safe_next_url
@@ -68,11 +69,14 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
             request, "accounts/invitation_invalid.html", {"reason": str(error)}, status=400
         )
     candidate = User(email=invitation.email, full_name=invitation.full_name)
-    form = SetPasswordForm(request.POST or None, user=candidate)
+    form = InvitationAcceptForm(request.POST or None, user=candidate)
     if request.method == "POST" and form.is_valid():
         try:
             user = invitation_accept(
-                token=token, password=form.cleaned_data["password1"], request=request
+                token=token,
+                password=form.cleaned_data["password1"],
+                privacy_notice_version=NOTICE_VERSION,
+                request=request,
             )
         except AccountsError as error:
             return render(

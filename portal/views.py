@@ -9,6 +9,7 @@ from django.template import loader
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from .legal import NOTICE_DATE, NOTICE_VERSION
 from .middleware import HealthCheckMiddleware
 
 logger = logging.getLogger("portal.errors")
@@ -33,6 +34,24 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
     return HealthCheckMiddleware.health()
+
+
+@require_GET
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "portal/privacy.html",
+        {"NOTICE_VERSION": NOTICE_VERSION, "NOTICE_DATE": NOTICE_DATE},
+    )
+
+
+@require_GET
+def terms(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "portal/terms.html",
+        {"NOTICE_VERSION": NOTICE_VERSION, "NOTICE_DATE": NOTICE_DATE},
+    )
 
 
 FAVICON = settings.BASE_DIR / "static" / "icons" / "favicon.ico"

@@ -60,7 +60,9 @@ def test_accepting_sets_the_password_signs_in_and_enrols(client, clinician, path
     invitation = _invite(clinician, pathway=pathway, primary_clinician=clinician)
     url = invitation_url(invitation)
     assert client.get(url).status_code == 200
-    response = client.post(url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    response = client.post(
+        url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "accept_privacy": "on"}
+    )
     assert response.status_code == 302
     user = User.objects.get(email="new.person@example.test")
     assert user.role == User.Role.PATIENT

@@ -65,6 +65,7 @@ def test_invited_patient_reads_fails_then_passes_quiz_and_unlocks_next_stage(
     page_check(page, "invitation")
     page.get_by_label("Choose a password").fill(NEW_PASSWORD)
     page.get_by_label("Type the password again").fill(NEW_PASSWORD)
+    page.get_by_label("I have read the privacy notice and the terms of use.").check()
     page.get_by_role("button", name="Create my account").click()
     page.wait_for_url(base + "/learn/")
     expect(page.locator("#messages")).to_contain_text("Your account is ready")

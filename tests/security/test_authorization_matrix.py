@@ -375,6 +375,8 @@ MATRIX: dict[str, Row] = {
     ),
     "healthz": Row((everyone(same("200")), None)),
     "favicon": Row((everyone(get_only("200")), None)),
+    "privacy": Row((everyone(get_only("200")), None)),
+    "terms": Row((everyone(get_only("200")), None)),
     "admin:index": Row(
         (
             {
@@ -436,6 +438,9 @@ MATRIX: dict[str, Row] = {
     # The signed-in person's own clinic: no logo uploaded in this world.
     "accounts:clinic-logo": Row((_roles(TO_LOGIN, *[get_only("404")] * 3), None)),
     "accounts:clinic-theme": Row((_roles(TO_LOGIN, *[get_only("200")] * 3), None)),
+    # The patient's own account page and record download: patients only.
+    "accounts:account": Row(patient_page(get_only())),
+    "accounts:record-export": Row(patient_page(get_only())),
     # Patient pages.
     "education:home": Row(patient_page(get_only())),
     "education:summary": Row(patient_page(get_only())),

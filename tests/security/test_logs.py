@@ -37,7 +37,10 @@ def test_a_whole_journey_leaves_no_secrets_in_the_logs(log_output, clinician, pa
     token = invitation_token(invitation)
     client = Client()
     client.get("/accounts/invitation/garbage-token-value/")
-    client.post(invitation_url(invitation), {"password1": PASSWORD, "password2": PASSWORD})
+    client.post(
+        invitation_url(invitation),
+        {"password1": PASSWORD, "password2": PASSWORD, "accept_privacy": "on"},
+    )
     session_key = client.session.session_key
     client.get(invitation_url(invitation))  # reused link: a logged 400 with the token in the path
     lesson = Lesson.objects.filter(module__in=pathway.modules.all()).order_by("pk").first()

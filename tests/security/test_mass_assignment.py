@@ -312,6 +312,7 @@ def test_an_accepted_invitation_makes_a_patient_of_the_inviting_clinic(
         {
             "password1": password,
             "password2": password,
+            "accept_privacy": "on",
             "email": "attacker@example.test",
             **extras,
         },

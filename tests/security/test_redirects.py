@@ -120,7 +120,11 @@ def test_accepting_an_invitation_never_sends_the_patient_off_site(clinician, tar
     )
     response = Client().post(
         f"/accounts/invitation/{invitation_token(invitation)}/?next={quote(target, safe='')}",
-        {"password1": "a long enough passphrase", "password2": "a long enough passphrase"},
+        {
+            "password1": "a long enough passphrase",
+            "password2": "a long enough passphrase",
+            "accept_privacy": "on",
+        },
     )
     assert response.status_code == 302
     assert response["Location"] == "/"
