@@ -10,9 +10,10 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from .identity import LOGO_CONTENT_TYPES
+from .middleware import session_touch
 from .permissions import patient_required, signed_in_required
 
 
@@ -102,3 +103,11 @@ def _has_url(name: str) -> bool:
     except NoReverseMatch:
         return False
     return True
+
+
+@signed_in_required
+@require_POST
+def session_keep_alive(request: HttpRequest) -> HttpResponse:
+    """Stay signed in: counts as activity, so the idle timeout starts again."""
+    session_touch(request.session)
+    return HttpResponse(status=204)

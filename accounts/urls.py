@@ -76,4 +76,5 @@ urlpatterns = [
     path("clinic/theme.css", account_views.clinic_theme, name="clinic-theme"),
     path("me/", account_views.account, name="account"),
     path("me/record.json", account_views.record_export, name="record-export"),
+    path("session/keep-alive/", account_views.session_keep_alive, name="keep-alive"),
 ]

@@ -148,6 +148,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.site",
                 "accounts.identity.clinic_identity",
+                "accounts.context_processors.session_idle",
             ],
         },
     },

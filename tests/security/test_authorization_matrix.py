@@ -441,6 +441,8 @@ MATRIX: dict[str, Row] = {
     # The patient's own account page and record download: patients only.
     "accounts:account": Row(patient_page(get_only())),
     "accounts:record-export": Row(patient_page(get_only())),
+    # "Stay signed in": any signed-in person, POST only.
+    "accounts:keep-alive": Row((_roles(TO_LOGIN, *[post_only("204")] * 3), None)),
     # Patient pages.
     "education:home": Row(patient_page(get_only())),
     "education:summary": Row(patient_page(get_only())),
