@@ -54,8 +54,8 @@ def test_summary_shows_stages_quiz_scores_checklist_and_questions(patient_client
     assert "Stage 1: Stage 1" in html and "Completed" in html
     assert "Quiz results" in html
     row = html[html.index("Quiz 1</th>") : html.index("Quiz 2</th>")]
-    assert row.count("<td>0%</td>") == 1  # first try
-    assert row.count("<td>100%</td>") == 1  # best score
+    assert row.count('<td data-label="First try">0%</td>') == 1
+    assert row.count('<td data-label="Best score">100%</td>') == 1
     assert "Passed" in row
     assert "Not taken yet" in html
     assert '<li class="flagged">' in html
@@ -66,10 +66,13 @@ def test_summary_shows_stages_quiz_scores_checklist_and_questions(patient_client
     assert "Some answers to talk over with your clinician" in html
 
 
-def test_summary_tells_how_to_print_without_a_script(patient_client):
+def test_summary_has_a_print_button_from_a_script_file(patient_client, patient):
     html = page(patient_client.get(URL))
 
+    assert '<button type="button" data-print hidden>Print this summary</button>' in html
     assert "use your browser’s Print command" in html
+    assert "printed on" in html and patient.full_name in html
+    assert "Notes from my consultation" in html
     assert "<script>" not in html and "onclick" not in html and "style=" not in html
     assert html.count("<h1") == 1
 
