@@ -142,9 +142,12 @@ def lesson_complete(request: HttpRequest, module_slug: str, lesson_slug: str) ->
         return _locked(request, state, stage)
     except services.EducationError as error:
         raise Http404 from error
-    messages.success(request, _("“%(title)s” is marked as read.") % {"title": lesson.title})
     state = patient_state(enrollment)
-    return redirect(step_url(lesson_next_destination(state, lesson)))
+    destination = lesson_next_destination(state, lesson)
+    if destination.kind == journey.StepKind.LESSON:
+        # Said on the next lesson only: the quiz and the checklist open with their own words.
+        messages.success(request, _("“%(title)s” is marked as read.") % {"title": lesson.title})
+    return redirect(step_url(destination))
 
 
 # --- Quiz ---------------------------------------------------------------------

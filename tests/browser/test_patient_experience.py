@@ -108,8 +108,10 @@ def test_quiz_picks_survive_a_reload_and_a_session_that_ended(
     page.wait_for_url(quiz_url)
     expect(box).to_be_checked()
 
-    # Once sent, the draft is gone.
+    # Once sent (htmx), only the result shows, and the draft is gone.
     page.get_by_role("button", name="Check my answers").click()
+    expect(page.locator("#quiz-result")).to_be_visible()
+    expect(page.locator(".quiz-intro")).to_be_hidden()
     page.wait_for_load_state("networkidle")
     page.goto(quiz_url)
     expect(page.locator("[data-draft-restored]")).to_have_count(0)
