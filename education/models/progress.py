@@ -110,6 +110,9 @@ class QuizAttempt(models.Model):
     submitted_at = models.DateTimeField(default=timezone.now)
     # One per rendered form: a double-clicked submit cannot store two attempts.
     submission_key = models.UUIDField(default=uuid.uuid4)
+    # Question id (as text) -> the choice ids in the order the patient saw them,
+    # drawn from the submission key when the form was shown (grading.choice_order).
+    choice_order = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["submitted_at", "pk"]
