@@ -15,6 +15,7 @@ from .content import (
     Status,
     Therapy,
 )
+from .outcomes import ConsultationOutcome
 from .progress import (
     AttemptAnswer,
     AuditEvent,
@@ -35,6 +36,7 @@ __all__ = [
     "ChecklistResponse",
     "Choice",
     "ClinicianReview",
+    "ConsultationOutcome",
     "CurriculumFile",
     "Enrollment",
     "EvidenceLabel",
