@@ -27,6 +27,7 @@ from .progress import (
     QuizAttempt,
     ReadinessStatus,
 )
+from .versions import LessonDraft, LessonVersion
 
 __all__ = [
     "AttemptAnswer",
@@ -43,7 +44,9 @@ __all__ = [
     "GlossaryTerm",
     "Lesson",
     "LessonCompletion",
+    "LessonDraft",
     "LessonSource",
+    "LessonVersion",
     "Module",
     "Pathway",
     "PathwayModule",
