@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
@@ -132,10 +133,31 @@ class ClinicHeader:
     version: str  # changes when the logo or colour changes (cache busting)
 
 
+HEADER_CACHE_SECONDS = 10 * 60
+
+
+def header_cache_key(clinic_id: int) -> str:
+    return f"accounts:clinic-header:{clinic_id}"
+
+
+def clinic_header_forget(clinic_id: int) -> None:
+    """Called when a clinic is saved: the next page reads it again."""
+    cache.delete(header_cache_key(clinic_id))
+
+
 def clinic_header_for(user) -> ClinicHeader | None:
+    """The header of the user's clinic: from the cache, else one query."""
     if not getattr(user, "is_authenticated", False) or not user.clinic_id:
         return None
-    clinic = user.clinic  # one query, kept on the user for the rest of the request
+    key = header_cache_key(user.clinic_id)
+    header = cache.get(key)
+    if header is None:
+        header = _header_of(user.clinic)
+        cache.set(key, header, HEADER_CACHE_SECONDS)
+    return header
+
+
+def _header_of(clinic) -> ClinicHeader:
     return ClinicHeader(
         name=clinic.shown_name,
         phone=clinic.contact_phone,
@@ -150,5 +172,10 @@ def clinic_header_for(user) -> ClinicHeader | None:
 
 def clinic_identity(request):
     """Context processor: ``clinic_identity`` (None when signed out or clinic-less),
-    looked up only when a template uses it, at most once per request."""
-    return {"clinic_identity": SimpleLazyObject(lambda: clinic_header_for(request.user))}
+    looked up only when a template uses it, at most once per request (and then
+    usually from the cache)."""
+    return {
+        "clinic_identity": SimpleLazyObject(
+            lambda: clinic_header_for(getattr(request, "user", None))
+        )
+    }

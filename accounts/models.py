@@ -8,7 +8,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .identity import logo_upload_to, validate_accent_colour, validate_logo
+from .identity import (
+    clinic_header_forget,
+    logo_upload_to,
+    validate_accent_colour,
+    validate_logo,
+)
 from .lockout import login_email_normalise
 
 TIMEZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
@@ -71,6 +76,11 @@ class Clinic(models.Model):
     @property
     def shown_name(self) -> str:
         return self.display_name or self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Pages show the clinic's identity from a cache; the next page reads it again.
+        clinic_header_forget(self.pk)
 
 
 class ClinicIdentity(Clinic):

@@ -142,7 +142,7 @@ def test_signed_out_pages_show_the_site_name_only(db, client):
     assert "footer-clinic" not in html
 
 
-def test_the_clinic_is_looked_up_once_per_request(patient, django_assert_num_queries, rf):
+def test_the_clinic_is_looked_up_once_then_cached(patient, django_assert_num_queries, rf):
     from accounts.models import User
 
     request = rf.get("/")
@@ -152,6 +152,17 @@ def test_the_clinic_is_looked_up_once_per_request(patient, django_assert_num_que
         assert identity.name == "Demo Hair Clinic"
         assert identity.phone == "555-0100"
         assert clinic_header_for(request.user).name == "Demo Hair Clinic"
+    request.user = User.objects.get(pk=patient.pk)
+    with django_assert_num_queries(0):
+        assert clinic_identity(request)["clinic_identity"].name == "Demo Hair Clinic"
+
+
+def test_a_saved_clinic_shows_its_new_name_on_the_next_page(clinic, patient_client):
+    patient_client.get("/learn/")
+    clinic.display_name = "Renamed Clinic"
+    clinic.save()
+    html = patient_client.get("/learn/").content.decode()
+    assert "Renamed Clinic" in html.split("</header>")[0]
 
 
 def test_the_logo_is_served_with_its_checked_type_and_no_sniffing(branded_clinic, patient_client):
