@@ -8,13 +8,21 @@ from django.utils import timezone
 from accounts.models import User
 
 from ..audit import audit_record
-from ..models import Status
+from ..models import Lesson, Status
 
 
 @transaction.atomic
 def content_publish(*, obj, actor: User | None = None, request=None) -> bool:
     """Publish a lesson, quiz, checklist, module or pathway. The version goes
-    up only when what patients see changed. Returns whether it went up."""
+    up only when what patients see changed. Returns whether it went up.
+    A lesson is published through ``publishing.lesson_publish``, which also
+    keeps the version row."""
+    from ..publishing import lesson_publish
+
+    if isinstance(obj, Lesson):
+        before = obj.version
+        lesson_publish(lesson=obj, actor=actor, request=request)
+        return obj.version != before
     new_hash = obj.compute_content_hash()
     bumped = new_hash != obj.content_hash
     if bumped:
