@@ -51,6 +51,7 @@ def test_a_signed_in_patient_sees_their_own_clinics_contact(clinic, patient_clie
     assert "Demo Hair Clinic" in main
     assert "12 Harbour Road" in main
     assert 'href="tel:555-0100"' in main
+    assert 'href="/accounts/me/"' in main
 
 
 @pytest.mark.parametrize("url", ["/accounts/login/", "/learn/", "/privacy/"])
