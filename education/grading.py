@@ -7,6 +7,7 @@ correctly, rounded; the attempt passes at or above the quiz's pass mark.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ class ChoiceSpec:
     id: int
     text: str
     is_correct: bool
+    feedback: str = ""
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,9 @@ def question_spec(question) -> QuestionSpec:
     return QuestionSpec(
         id=question.pk,
         allows_many=question.allows_many,
-        choices=tuple(ChoiceSpec(c.pk, c.text, c.is_correct) for c in question.choices.all()),
+        choices=tuple(
+            ChoiceSpec(c.pk, c.text, c.is_correct, c.feedback) for c in question.choices.all()
+        ),
     )
 
 
@@ -93,3 +97,64 @@ def grade(questions: Sequence[QuestionSpec], answers: Mapping[int, Sequence[int]
             )
         )
     return Grade(answers=tuple(graded), problems=problems)
+
+
+# --- The order choices are shown in -----------------------------------------------
+
+
+def shuffled(choice_ids: Sequence[int], seed: str) -> list[int]:
+    """``choice_ids`` in an order drawn from ``seed``: the same seed always
+    gives the same order, so a form and its feedback agree."""
+    order = list(choice_ids)
+    random.Random(seed).shuffle(order)  # noqa: S311 - an order to show, not a secret
+    return order
+
+
+def choice_order(questions: Sequence[QuestionSpec], key: str) -> dict[str, list[int]]:
+    """Question id (as text) -> choice ids in the order one attempt shows them.
+    ``key`` is the attempt's submission key, drawn fresh for every form."""
+    return {
+        str(question.id): shuffled(
+            [choice.id for choice in question.choices], f"{key}:{question.id}"
+        )
+        for question in questions
+    }
+
+
+def in_order(choices: Sequence, order: Sequence[int] | None) -> list:
+    """``choices`` (anything with a ``pk``) sorted as ``order`` says; choices the
+    order does not know (added since) come last, in their own order."""
+    if not order:
+        return list(choices)
+    rank = {pk: index for index, pk in enumerate(order)}
+    return sorted(choices, key=lambda choice: rank.get(choice.pk, len(rank)))
+
+
+# --- Feedback for each choice ------------------------------------------------------
+
+
+class ChoiceVerdict:
+    PICKED_RIGHT = "picked_right"  # picked, and it is a right answer
+    PICKED_WRONG = "picked_wrong"  # picked, but it is not a right answer
+    MISSED = "missed"  # a right answer that was not picked
+    LEFT_OUT = "left_out"  # not a right answer, and not picked
+
+
+def choice_verdict(is_correct: bool, picked: bool) -> str:
+    if picked:
+        return ChoiceVerdict.PICKED_RIGHT if is_correct else ChoiceVerdict.PICKED_WRONG
+    return ChoiceVerdict.MISSED if is_correct else ChoiceVerdict.LEFT_OUT
+
+
+def feedback_choices(allows_many: bool, choices: Sequence, picked: Sequence[int]) -> list:
+    """The choices whose feedback the patient sees, each with its verdict, as
+    ``(choice, verdict)``: every choice of a multi-select question; otherwise
+    the one picked and, when it was wrong, the right one. ``choices`` have
+    ``pk`` and ``is_correct``."""
+    chosen = set(picked)
+    rows = []
+    for choice in choices:
+        verdict = choice_verdict(choice.is_correct, choice.pk in chosen)
+        if allows_many or verdict != ChoiceVerdict.LEFT_OUT:
+            rows.append((choice, verdict))
+    return rows

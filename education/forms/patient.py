@@ -11,6 +11,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from education import grading
 from education.models import ChecklistItem, ChecklistResponse, Choice, Question
 from education.models.progress import NOTE_MAX_LENGTH, QUESTION_MAX_LENGTH
 
@@ -45,11 +46,15 @@ class QuizForm(forms.Form):
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
     quiz_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
-    def __init__(self, *args, questions, quiz_version: int, **kwargs):
+    def __init__(
+        self, *args, questions, quiz_version: int, submission_key: uuid.UUID | None = None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.questions = list(questions)
         # A fresh key for every rendered form: a double-clicked submit reuses it.
-        self.fields["submission_key"].initial = uuid.uuid4()
+        # The key also draws the order the choices are shown in (grading.choice_order),
+        # so a form shown again for the same attempt keeps its order.
+        self.fields["submission_key"].initial = submission_key or uuid.uuid4()
         self.fields["quiz_version"].initial = quiz_version
         self.question_errors: dict[str, str] = {}
         self.picked: dict[int, list[int]] = {}
@@ -95,6 +100,10 @@ class QuizForm(forms.Form):
 
     def rows(self, errors: dict[str, str] | None = None) -> list[QuestionRow]:
         errors = {**self.question_errors, **(errors or {})}
+        order = grading.choice_order(
+            [grading.question_spec(q) for q in self.questions],
+            str(self.fields["submission_key"].initial),
+        )
         rows = []
         for number, question in enumerate(self.questions, start=1):
             name = self.field_name(question)
@@ -110,7 +119,9 @@ class QuizForm(forms.Form):
                             input_id=f"{name}_{choice.pk}",
                             checked=choice.pk in picked,
                         )
-                        for choice in question.choices.all()
+                        for choice in grading.in_order(
+                            question.choices.all(), order.get(str(question.pk))
+                        )
                     ],
                     error=errors.get(name, ""),
                 )

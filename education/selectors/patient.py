@@ -3,9 +3,9 @@ already loaded (no queries) unless they say otherwise."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from .. import journey
+from .. import grading, journey
 from ..journey import Step
 from ..models import (
     ChecklistItem,
@@ -87,6 +87,26 @@ def lesson_next_destination(state: PatientState, lesson: Lesson) -> Step:
 
 
 @dataclass
+class ChoiceFeedback:
+    """One choice as the patient saw it, with its own verdict and explanation."""
+
+    choice: object
+    verdict: str
+
+    @property
+    def was_picked(self) -> bool:
+        return self.verdict in (
+            grading.ChoiceVerdict.PICKED_RIGHT,
+            grading.ChoiceVerdict.PICKED_WRONG,
+        )
+
+    @property
+    def is_right(self) -> bool:
+        """The patient did the right thing with this choice (picked it or left it out)."""
+        return self.verdict in (grading.ChoiceVerdict.PICKED_RIGHT, grading.ChoiceVerdict.LEFT_OUT)
+
+
+@dataclass
 class QuestionFeedback:
     number: int
     question: Question
@@ -94,6 +114,14 @@ class QuestionFeedback:
     answer_text: str
     is_correct: bool
     lesson: Lesson | None
+    choices: list[ChoiceFeedback] = field(default_factory=list)
+
+    @property
+    def partly_right(self) -> bool:
+        """A multi-select answer with some right picks but not all."""
+        return not self.is_correct and any(
+            c.verdict == grading.ChoiceVerdict.PICKED_RIGHT for c in self.choices
+        )
 
     @property
     def section(self) -> str:
@@ -111,8 +139,10 @@ def quiz_attempt_feedback(
         answer = answers.get(question.pk)
         if answer is None:
             continue
-        choices = {c.pk: c for c in question.choices.all()}
-        picked = [choices[pk] for pk in answer.choice_ids if pk in choices]
+        shown = grading.in_order(
+            list(question.choices.all()), attempt.choice_order.get(str(question.pk))
+        )
+        picked = [c for c in shown if c.pk in answer.choice_ids]
         lesson = question.lesson
         if lesson is not None and lesson.status != Status.PUBLISHED:
             lesson = None
@@ -124,6 +154,12 @@ def quiz_attempt_feedback(
                 answer_text=answer.answer_text,
                 is_correct=answer.is_correct,
                 lesson=lesson,
+                choices=[
+                    ChoiceFeedback(choice, verdict)
+                    for choice, verdict in grading.feedback_choices(
+                        question.allows_many, shown, answer.choice_ids
+                    )
+                ],
             )
         )
     return rows

@@ -70,7 +70,7 @@ def lesson_complete(
 
 def _quiz_grade(enrollment: Enrollment, quiz: Quiz, answers, quiz_version):
     """Check that the quiz may be taken now and grade the answers, or raise.
-    Returns the grade and the attempt's number."""
+    Returns the grade, the attempt's number and the questions graded."""
     if quiz.status != Status.PUBLISHED:
         raise EducationError(_("This quiz is not available."))
     state = patient_state(enrollment)
@@ -84,12 +84,13 @@ def _quiz_grade(enrollment: Enrollment, quiz: Quiz, answers, quiz_version):
     questions = quiz_questions(quiz)
     if not questions:
         raise EducationError(_("This quiz has no questions yet."))
-    result = grading.grade([grading.question_spec(q) for q in questions], answers)
+    specs = [grading.question_spec(q) for q in questions]
+    result = grading.grade(specs, answers)
     if result.problems:
         raise EducationError(
             _("Some answers need another look. They are marked below."), errors=result.problems
         )
-    return result, 1 + len(quiz_attempts_for(state, quiz))
+    return result, 1 + len(quiz_attempts_for(state, quiz)), specs
 
 
 @transaction.atomic
@@ -109,7 +110,7 @@ def quiz_attempt_submit(
     ).first()
     if existing is not None:
         return existing
-    result, number = _quiz_grade(enrollment, quiz, answers, quiz_version)
+    result, number, specs = _quiz_grade(enrollment, quiz, answers, quiz_version)
     try:
         with transaction.atomic():
             attempt = QuizAttempt.objects.create(
@@ -120,6 +121,8 @@ def quiz_attempt_submit(
                 score=result.score,
                 passed=result.passes(quiz.pass_mark),
                 submission_key=submission_key,
+                # The order the form showed: drawn from the same key.
+                choice_order=grading.choice_order(specs, str(submission_key)),
             )
     except IntegrityError:
         # A concurrent duplicate of the same submission won the race.

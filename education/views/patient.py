@@ -222,6 +222,7 @@ def quiz(request: HtmxHttpRequest, module_slug: str) -> HttpResponse:
     form = QuizForm(request.POST, questions=questions, quiz_version=quiz.version)
     errors: dict[str, str] = {}
     message = form.general_error
+    keep_key = None
     if form.is_valid():
         try:
             attempt = _quiz_submit(request, enrollment, quiz, form)
@@ -230,6 +231,8 @@ def quiz(request: HtmxHttpRequest, module_slug: str) -> HttpResponse:
         except services.EducationError as error:
             message = str(error)
             errors = {f"question_{pk}": text for pk, text in error.errors.items()}
+            # Nothing was stored under this key: the same attempt, in the same order.
+            keep_key = form.cleaned_data["submission_key"]
         else:
             if attempt.quiz_id == quiz.pk:
                 return _quiz_answered(request, state, stage, attempt, questions)
@@ -237,8 +240,11 @@ def quiz(request: HtmxHttpRequest, module_slug: str) -> HttpResponse:
             message = form.general_error or _(
                 "This form is out of date. Please check your answers and send them again."
             )
-    # Show the form again with the patient's picks, a new key and the current version.
-    fresh = QuizForm(questions=questions, quiz_version=quiz.version)
+    if keep_key is None and not form.is_valid() and "submission_key" not in form.errors:
+        keep_key = form.cleaned_data.get("submission_key")
+    # Show the form again with the patient's picks and the current version; the
+    # key (and so the order of the choices) is kept unless the key was unusable.
+    fresh = QuizForm(questions=questions, quiz_version=quiz.version, submission_key=keep_key)
     fresh.picked = form.picked
     context = _quiz_context(
         state,

@@ -1,7 +1,10 @@
 """Scoring an attempt, on plain data and without a database."""
 
+from types import SimpleNamespace
+
 import pytest
 
+from education import grading
 from education.grading import ChoiceSpec, QuestionSpec, grade
 
 ONE = QuestionSpec(
@@ -54,3 +57,65 @@ def test_problems_are_keyed_by_question_id(answers, message):
     result = grade([ONE, MANY], {2: [20, 21], **answers})
     assert list(result.problems) == [1]
     assert message in result.problems[1]
+
+
+# --- The order choices are shown in ------------------------------------------------
+
+
+def test_the_same_seed_gives_the_same_order_and_keeps_every_choice():
+    ids = list(range(1, 9))
+    first = grading.shuffled(ids, "key-a:1")
+
+    assert grading.shuffled(ids, "key-a:1") == first
+    assert sorted(first) == ids
+
+
+def test_different_keys_give_different_orders_for_some_question():
+    question = QuestionSpec(
+        id=7,
+        allows_many=False,
+        choices=tuple(ChoiceSpec(i, f"Choice {i}", i == 1) for i in range(1, 6)),
+    )
+    orders = {tuple(grading.choice_order([question], f"key-{n}")["7"]) for n in range(10)}
+
+    assert len(orders) > 1
+    assert all(sorted(order) == [1, 2, 3, 4, 5] for order in orders)
+
+
+def test_in_order_follows_the_stored_order_and_puts_unknown_choices_last():
+    choices = [SimpleNamespace(pk=pk) for pk in (1, 2, 3, 4)]
+
+    assert [c.pk for c in grading.in_order(choices, [3, 1, 2])] == [3, 1, 2, 4]
+    assert [c.pk for c in grading.in_order(choices, None)] == [1, 2, 3, 4]
+
+
+# --- Feedback for each choice ------------------------------------------------------
+
+V = grading.ChoiceVerdict
+
+
+@pytest.mark.parametrize(
+    ("allows_many", "picked", "expected"),
+    [
+        # Multi-select: every choice with its own verdict, so none contradicts another.
+        (True, [1], [(1, V.PICKED_RIGHT), (2, V.MISSED), (3, V.LEFT_OUT)]),
+        (True, [1, 3], [(1, V.PICKED_RIGHT), (2, V.MISSED), (3, V.PICKED_WRONG)]),
+        (True, [1, 2], [(1, V.PICKED_RIGHT), (2, V.PICKED_RIGHT), (3, V.LEFT_OUT)]),
+        # One answer: the pick, and the right one when the pick was wrong.
+        (False, [3], [(1, V.MISSED), (3, V.PICKED_WRONG)]),
+        (False, [1], [(1, V.PICKED_RIGHT)]),
+    ],
+)
+def test_feedback_choices_give_each_choice_its_own_verdict(allows_many, picked, expected):
+    choices = [
+        SimpleNamespace(pk=1, is_correct=True),
+        SimpleNamespace(pk=2, is_correct=True),
+        SimpleNamespace(pk=3, is_correct=False),
+    ]
+    if not allows_many:
+        choices = [choices[0], choices[2]]
+        expected = [row for row in expected if row[0] != 2]
+
+    rows = grading.feedback_choices(allows_many, choices, picked)
+
+    assert [(choice.pk, verdict) for choice, verdict in rows] == expected
