@@ -3,7 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from education.models import ClinicianReview, ReadinessStatus
+from education.models import ClinicianReview, ConsultationOutcome, ReadinessStatus
+from education.models.outcomes import OUTCOME_NOTE_MAX_LENGTH
 from education.models.progress import NOTE_MAX_LENGTH
 from education.selectors import DASHBOARD_SORTS, DashboardFilters
 from portal.fields import ConsultationDateTimeField
@@ -53,6 +54,11 @@ class DashboardFilterForm(_Form):
         max_length=SEARCH_MAX_LENGTH,
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
+    outcome = forms.ChoiceField(
+        label=_("Consultation outcome"),
+        required=False,
+        choices=[("", _("Any outcome"))] + ConsultationOutcome.Outcome.choices,
+    )
     sort = forms.ChoiceField(required=False, choices=SORT_CHOICES, widget=forms.HiddenInput)
 
     def filters(self) -> DashboardFilters:
@@ -64,6 +70,7 @@ class DashboardFilterForm(_Form):
             mine=data.get("mine") == "1",
             q=(data.get("q") or "").strip(),
             sort=data.get("sort") or "",
+            outcome=data.get("outcome") or "",
         )
 
 
@@ -102,4 +109,23 @@ class ReviewForm(_Form):
         help_text=_(
             "Only needed to record “ready” for a patient whose readiness is not yet complete."
         ),
+    )
+
+
+class OutcomeForm(_Form):
+    outcome = forms.ChoiceField(
+        label=_("What happened"),
+        choices=ConsultationOutcome.Outcome.choices,
+        widget=forms.RadioSelect,
+    )
+    rescheduled_to = ConsultationDateTimeField(
+        label=_("New consultation date and time"),
+        required=False,
+        help_text=_("Only for a rescheduled consultation. In the clinic's time zone."),
+    )
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        required=False,
+        max_length=OUTCOME_NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +18,7 @@ from ..models import (
     AuditEvent,
     ChecklistResponse,
     Choice,
+    ConsultationOutcome,
     Enrollment,
     Lesson,
     Question,
@@ -44,6 +45,7 @@ class DashboardFilters:
     mine: bool = False
     q: str = ""
     sort: str = ""
+    outcome: str = ""
 
     def audit_detail(self) -> dict:
         """The filters as ids and choices: the search text itself is not logged."""
@@ -53,6 +55,7 @@ class DashboardFilters:
             "mine": self.mine,
             "search": bool(self.q),
             "sort": self.sort,
+            "outcome": self.outcome,
         }
 
 
@@ -64,6 +67,15 @@ def dashboard_ordering(sort: str) -> tuple:
     if sort.startswith("-"):
         return (F(column).desc(nulls_last=True), "-id")
     return (F(column).asc(nulls_last=True), "id")
+
+
+def latest_outcome() -> Subquery:
+    """The enrollment's most recent consultation outcome, as a column."""
+    return Subquery(
+        ConsultationOutcome.objects.filter(enrollment=OuterRef("pk"))
+        .order_by("-recorded_at", "-pk")
+        .values("outcome")[:1]
+    )
 
 
 def enrollment_list_for_staff(staff: User, *, filters: DashboardFilters) -> QuerySet[Enrollment]:
@@ -79,6 +91,8 @@ def enrollment_list_for_staff(staff: User, *, filters: DashboardFilters) -> Quer
         )
     if filters.mine:
         rows = rows.filter(patient__patient_profile__primary_clinician=staff)
+    if filters.outcome:
+        rows = rows.alias(latest_outcome=latest_outcome()).filter(latest_outcome=filters.outcome)
     if filters.q:
         rows = rows.filter(
             Q(patient__full_name__icontains=filters.q) | Q(patient__email__icontains=filters.q)
@@ -98,6 +112,7 @@ AUDIT_LABELS = {
     "education.consultation.set": _("Consultation date changed"),
     "education.flag.discussed": _("Flag marked as discussed"),
     "education.review.recorded": _("Review recorded"),
+    "education.outcome.recorded": _("Consultation outcome recorded"),
     "accounts.invitation.accepted": _("Accepted the invitation"),
 }
 
@@ -142,6 +157,7 @@ class PatientBrief:
     outdated_lessons: list[OutdatedLesson]
     timeline: list[TimelineEntry]
     reviews: list
+    outcomes: list
 
     @property
     def open_flags(self) -> list[ChecklistAnswer]:
@@ -247,4 +263,7 @@ def patient_brief(enrollment: Enrollment, *, timeline_limit: int = 30) -> Patien
         outdated_lessons=brief_outdated_lessons(state),
         timeline=brief_timeline(enrollment, limit=timeline_limit),
         reviews=list(enrollment.reviews.select_related("clinician").order_by("-created_at", "-pk")),
+        outcomes=list(
+            enrollment.outcomes.select_related("recorded_by").order_by("-recorded_at", "-pk")
+        ),
     )

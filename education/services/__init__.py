@@ -11,6 +11,7 @@ and raises ``EducationError`` keyed by domain ids when a rule is broken.
 
 from .clinic import (
     brief_view,
+    consultation_outcome_record,
     consultation_set,
     export_download,
     flag_mark_discussed,
@@ -35,6 +36,7 @@ __all__ = [
     "brief_view",
     "checklist_response_save",
     "checklist_responses_save",
+    "consultation_outcome_record",
     "consultation_set",
     "content_publish",
     "content_unpublish",

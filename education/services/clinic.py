@@ -13,7 +13,7 @@ from accounts.models import PatientProfile, User
 
 from .. import access, readiness
 from ..audit import audit_record
-from ..models import ChecklistResponse, ClinicianReview, Enrollment
+from ..models import ChecklistResponse, ClinicianReview, ConsultationOutcome, Enrollment
 from ..selectors.clinic import DashboardFilters
 from .errors import EducationError
 from .snapshot import clean_note, enrollment_snapshot_refresh, locked_enrollment
@@ -44,12 +44,8 @@ def export_download(*, staff: User, filters: DashboardFilters, ip: str | None = 
     )
 
 
-@transaction.atomic
-def consultation_set(
-    *, staff: User, enrollment: Enrollment, consultation_at, ip: str | None = None
-) -> Enrollment:
-    """Set or clear the consultation date on the patient and the dashboard row."""
-    _require_same_clinic(staff, enrollment)
+def _consultation_store(enrollment: Enrollment, consultation_at) -> None:
+    """The date lives on the patient's profile and, for the dashboard, on the row."""
     PatientProfile.objects.update_or_create(
         user_id=enrollment.patient_id, defaults={"consultation_at": consultation_at}
     )
@@ -57,6 +53,15 @@ def consultation_set(
         consultation_at=consultation_at
     )
     enrollment.consultation_at = consultation_at
+
+
+@transaction.atomic
+def consultation_set(
+    *, staff: User, enrollment: Enrollment, consultation_at, ip: str | None = None
+) -> Enrollment:
+    """Set or clear the consultation date on the patient and the dashboard row."""
+    _require_same_clinic(staff, enrollment)
+    _consultation_store(enrollment, consultation_at)
     audit_record(
         action="education.consultation.set",
         actor=staff,
@@ -141,3 +146,58 @@ def review_record(
         detail={"review": review.pk, "outcome": outcome, "override": bool(review.override_reason)},
     )
     return review
+
+
+@transaction.atomic
+def consultation_outcome_record(
+    *,
+    staff: User,
+    enrollment: Enrollment,
+    outcome: str,
+    rescheduled_to=None,
+    note: str = "",
+    ip: str | None = None,
+) -> ConsultationOutcome:
+    """Append what happened at the consultation. "Rescheduled" needs the new
+    date (an error on ``"rescheduled_to"`` otherwise), which becomes the
+    consultation date."""
+    enrollment = locked_enrollment(enrollment)
+    _require_same_clinic(staff, enrollment)
+    Outcome = ConsultationOutcome.Outcome
+    if outcome not in Outcome.values:
+        raise EducationError(_("Choose what happened."), errors={"outcome": _("Choose one.")})
+    if outcome == Outcome.RESCHEDULED:
+        if rescheduled_to is None:
+            raise EducationError(
+                _("A rescheduled consultation needs its new date."),
+                errors={"rescheduled_to": _("Enter the new date and time.")},
+            )
+        if rescheduled_to <= timezone.now():
+            raise EducationError(
+                _("The new date must be in the future."),
+                errors={"rescheduled_to": _("Choose a date and time after now.")},
+            )
+    else:
+        rescheduled_to = None
+    record = ConsultationOutcome.objects.create(
+        enrollment=enrollment,
+        outcome=outcome,
+        consultation_at=enrollment.consultation_at,
+        rescheduled_to=rescheduled_to,
+        note=(note or "").strip(),
+        recorded_by=staff,
+    )
+    if rescheduled_to is not None:
+        _consultation_store(enrollment, rescheduled_to)
+    audit_record(
+        action="education.outcome.recorded",
+        actor=staff,
+        patient=enrollment.patient,
+        ip=ip,
+        detail={
+            "outcome_record": record.pk,
+            "outcome": outcome,
+            "rescheduled_to": rescheduled_to.isoformat() if rescheduled_to else None,
+        },
+    )
+    return record

@@ -19,4 +19,5 @@ urlpatterns = [
         name="flag-discussed",
     ),
     path("patients/<id:patient_id>/reviews/", views.review_create, name="review-create"),
+    path("patients/<id:patient_id>/outcomes/", views.outcome_create, name="outcome-create"),
 ]

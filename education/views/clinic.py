@@ -6,13 +6,14 @@ Every view is for clinic staff; a patient of another clinic is a 404 everywhere.
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.permissions import clinic_staff_required
 from education import access, services
@@ -21,12 +22,13 @@ from education.forms.clinician import (
     ConsultationForm,
     DashboardFilterForm,
     FlagDiscussedForm,
+    OutcomeForm,
     ReviewForm,
 )
 from education.models import Enrollment
 from education.pagination import DeferredJoinList
 from education.selectors.clinic import DASHBOARD_PAGE_SIZE, enrollment_list_for_staff, patient_brief
-from portal.htmx import HtmxHttpRequest, render_page_or_fragment
+from portal.htmx import HtmxHttpRequest, is_htmx, render_page_or_fragment
 from portal.net import client_ip
 
 DASHBOARD_TEMPLATE = "education/clinic/dashboard.html"
@@ -99,8 +101,10 @@ def _render_brief(
     *,
     consultation_form: ConsultationForm | None = None,
     review_form: ReviewForm | None = None,
+    outcome_form: OutcomeForm | None = None,
     flag_form: FlagDiscussedForm | None = None,
     flag_response_id: int | None = None,
+    fragment: str = "",
 ) -> HttpResponse:
     brief = patient_brief(enrollment)
     checklist_rows = []
@@ -119,9 +123,18 @@ def _render_brief(
         "consultation_form": consultation_form
         or ConsultationForm(initial={"consultation_at": enrollment.consultation_at}),
         "review_form": review_form or ReviewForm(),
+        "outcome_form": outcome_form or OutcomeForm(),
         "checklist_rows": checklist_rows,
     }
-    return render(request, BRIEF_TEMPLATE, context)
+    # A form with errors: htmx swaps that form's partial; without JavaScript the
+    # whole page comes back and the form's action anchor scrolls to it.
+    return render_page_or_fragment(request, BRIEF_TEMPLATE, context, fragments=fragment)
+
+
+def _back_to_brief(request: HttpRequest, enrollment: Enrollment) -> HttpResponse:
+    if is_htmx(request):
+        return HttpResponseClientRedirect(_brief_url(enrollment))
+    return redirect(_brief_url(enrollment))
 
 
 @clinic_staff_required
@@ -202,3 +215,31 @@ def review_create(request: HttpRequest, patient_id: int) -> HttpResponse:
             messages.success(request, _("Your review is recorded."))
             return redirect(_brief_url(enrollment))
     return _render_brief(request, enrollment, review_form=form)
+
+
+@clinic_staff_required
+@require_POST
+@vary_on_headers("HX-Request")
+def outcome_create(request: HttpRequest, patient_id: int) -> HttpResponse:
+    enrollment = access.get_enrollment_for_staff(request.user, patient_id)
+    form = OutcomeForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.consultation_outcome_record(
+                staff=request.user,
+                enrollment=enrollment,
+                outcome=data["outcome"],
+                rescheduled_to=data["rescheduled_to"],
+                note=data["note"],
+                ip=client_ip(request),
+            )
+        except services.EducationError as error:
+            for field, message in error.errors.items():
+                form.add_error(field if field in form.fields else None, message)
+            if not error.errors:
+                form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The consultation outcome is recorded."))
+            return _back_to_brief(request, enrollment)
+    return _render_brief(request, enrollment, outcome_form=form, fragment="outcome")

@@ -480,6 +480,8 @@ MATRIX: dict[str, Row] = {
     ),
     # A review without an outcome: the brief again with the form's errors.
     "clinic:review-create": Row(staff_page(post_only("200"), post_only("404")), kwargs=_patient),
+    # An outcome without a choice: the brief again with the form's errors.
+    "clinic:outcome-create": Row(staff_page(post_only("200"), post_only("404")), kwargs=_patient),
     # Content preview: content editors (staff) only.
     "preview:lesson": Row(
         (
