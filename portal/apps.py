@@ -7,6 +7,10 @@ class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = "Portal"
 
+    def ready(self):
+        # Path converters (<id:...>) are registered before any URLconf is imported.
+        from . import converters  # noqa: F401
+
 
 class PortalAdminConfig(admin_apps.AdminConfig):
     default = False

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from . import converters, views  # noqa: F401 (converters registers <id:...>)
+from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -2,7 +2,7 @@
 
 import uuid
 import zoneinfo
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
@@ -12,6 +12,9 @@ from education.models import AuditEvent, ChecklistResponse, ClinicianReview
 from education.selectors.outline import pathway_outline
 from tests.builders import correct_answers
 from tests.education.pages import enrollment_of
+
+# Consultation dates must lie between yesterday and two years ahead.
+NEXT_YEAR = date.today().year + 1
 
 
 def brief_url(patient):
@@ -51,26 +54,27 @@ def test_setting_the_consultation_date_uses_the_clinic_time_zone(clinician_clien
     from tests.conftest import login_client
 
     client = login_client(patient.patient_profile.primary_clinician)
+    year = NEXT_YEAR
     response = client.post(
         f"/clinic/patients/{patient.pk}/consultation/",
-        {"consultation_at": "2030-03-01T09:30"},
+        {"consultation_at": f"{year}-03-01T09:30"},
     )
     assert response.status_code == 302
     assert response["Location"] == brief_url(patient)
-    expected = datetime(2030, 3, 1, 9, 30, tzinfo=zoneinfo.ZoneInfo("America/New_York"))
+    expected = datetime(year, 3, 1, 9, 30, tzinfo=zoneinfo.ZoneInfo("America/New_York"))
     assert enrollment_of(patient).consultation_at == expected
     assert PatientProfile.objects.get(user=patient).consultation_at == expected
     page = client.get(brief_url(patient)).content.decode()
     assert "The consultation date is saved." in page
-    assert "Friday 1 March 2030, 09:30" in page
-    assert 'value="2030-03-01T09:30"' in page
+    assert f"{expected:%A} 1 March {year}, 09:30" in page
+    assert f'value="{year}-03-01T09:30"' in page
 
 
 def test_clearing_the_consultation_date(clinician_client, patient, clinician):
     services.consultation_set(
         staff=clinician,
         enrollment=enrollment_of(patient),
-        consultation_at=datetime(2030, 1, 1, tzinfo=zoneinfo.ZoneInfo("UTC")),
+        consultation_at=datetime(NEXT_YEAR, 1, 1, tzinfo=zoneinfo.ZoneInfo("UTC")),
     )
     response = clinician_client.post(
         f"/clinic/patients/{patient.pk}/consultation/", {"consultation_at": ""}, follow=True
@@ -90,7 +94,8 @@ def test_bad_consultation_date_shows_the_form_again(clinician_client, patient):
 
 def test_consultation_date_is_audited(clinician_client, patient):
     clinician_client.post(
-        f"/clinic/patients/{patient.pk}/consultation/", {"consultation_at": "2030-03-01T09:30"}
+        f"/clinic/patients/{patient.pk}/consultation/",
+        {"consultation_at": f"{NEXT_YEAR}-03-01T09:30"},
     )
     assert AuditEvent.objects.filter(action="education.consultation.set", patient=patient).exists()
 
