@@ -378,6 +378,14 @@ class Quiz(Versioned):
     pass_mark = models.PositiveSmallIntegerField(
         _("pass mark (percent)"), default=80, help_text=_("Percent of questions correct.")
     )
+    must_pass = models.TextField(
+        _("must-pass objectives"),
+        blank=True,
+        help_text=_(
+            "One objective per line, written as on its questions. The stage is not passed "
+            "until each is answered right in some attempt, whatever the score."
+        ),
+    )
 
     class Meta:
         verbose_name = _("quiz")
@@ -392,13 +400,18 @@ class Quiz(Versioned):
     def __str__(self):
         return self.title
 
+    def must_pass_objectives(self) -> list[str]:
+        return [line.strip() for line in self.must_pass.splitlines() if line.strip()]
+
     def content_payload(self):
         questions = self.questions.order_by("order", "pk").prefetch_related("choices")
         return {
             "title": self.title,
             "pass_mark": self.pass_mark,
+            "must_pass": self.must_pass_objectives(),
             "questions": [
                 [
+                    q.objective,
                     q.kind,
                     q.prompt,
                     q.explanation,
@@ -420,6 +433,15 @@ class Question(Retirable):
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
     order = models.PositiveIntegerField(_("order"), default=0)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    objective = models.CharField(
+        _("learning objective"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "What the question checks, in a short sentence. Questions with the same "
+            "objective are variants: each attempt asks one of them."
+        ),
+    )
     prompt = models.CharField(_("prompt"), max_length=400)
     explanation = models.TextField(_("explanation"))
     lesson = models.ForeignKey(

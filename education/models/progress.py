@@ -113,6 +113,8 @@ class QuizAttempt(models.Model):
     # Question id (as text) -> the choice ids in the order the patient saw them,
     # drawn from the submission key when the form was shown (grading.choice_order).
     choice_order = models.JSONField(default=dict, blank=True)
+    # The learning objectives answered right in this attempt (must-pass checks).
+    objectives_right = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["submitted_at", "pk"]
