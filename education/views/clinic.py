@@ -27,8 +27,13 @@ from education.forms.clinician import (
 )
 from education.models import Enrollment
 from education.pagination import DeferredJoinList
-from education.selectors.clinic import DASHBOARD_PAGE_SIZE, enrollment_list_for_staff, patient_brief
-from portal.htmx import HtmxHttpRequest, is_htmx, render_page_or_fragment
+from education.selectors.clinic import (
+    DASHBOARD_PAGE_SIZE,
+    consultation_week_for_staff,
+    enrollment_list_for_staff,
+    patient_brief,
+)
+from portal.htmx import HtmxHttpRequest, is_htmx, render_page_or_fragment, wants_fragment
 from portal.net import client_ip
 
 DASHBOARD_TEMPLATE = "education/clinic/dashboard.html"
@@ -68,6 +73,12 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
         "page_obj": page,
         "columns": _sort_columns(filters.sort),
     }
+    if not wants_fragment(request):
+        # The whole page starts with the week's consultations (in the clinic's time zone,
+        # activated at sign-in); a filter swap does not.
+        context["week"] = consultation_week_for_staff(
+            request.user, tz=timezone.get_current_timezone(), now=timezone.now()
+        )
     return render_page_or_fragment(request, DASHBOARD_TEMPLATE, context, fragments="patient-table")
 
 

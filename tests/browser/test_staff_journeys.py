@@ -54,7 +54,7 @@ def test_clinician_filters_reads_brief_closes_flag_reviews_and_exports(
 
     sign_in_staff(page, base, clinician, device, PASSWORD)
     page.goto(base + "/clinic/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Patients")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Consultations this week")
     table = page.locator("#patient-table")
     expect(table).to_contain_text("Bob Hartley")
     page_check(page, "clinic-dashboard")

@@ -1,0 +1,105 @@
+"""The clinic home starts with this week's consultations: today in time order
+(clinic time zone), tomorrow, the rest of the week; a consultation leaves once
+an outcome is recorded for it. One query, however many patients."""
+
+import zoneinfo
+from datetime import datetime
+
+import pytest
+from django.utils import timezone
+
+from education import services
+from education.models import Enrollment
+from education.selectors.clinic import consultation_week_for_staff
+from tests.builders import make_patient
+from tests.education.pages import enrollment_of
+from tests.education.test_clinic_dashboard import DASHBOARD_QUERIES, bulk_patients
+
+NY = zoneinfo.ZoneInfo("America/New_York")
+# A Wednesday, noon in New York.
+NOW = datetime(2030, 3, 6, 12, 0, tzinfo=NY)
+
+
+def booked(clinic, pathway, name, when, **extra):
+    patient = make_patient(clinic=clinic, pathway=pathway, full_name=name)
+    Enrollment.objects.filter(patient=patient).update(consultation_at=when, **extra)
+    return patient
+
+
+@pytest.fixture
+def week(clinic, other_clinic, pathway, clinician):
+    clinic.timezone = "America/New_York"
+    clinic.save()
+    at = lambda d, h, m=0: datetime(2030, 3, d, h, m, tzinfo=NY)  # noqa: E731
+    booked(clinic, pathway, "Late Tonight", at(6, 23, 30))  # already Thursday in UTC
+    booked(clinic, pathway, "This Afternoon", at(6, 15), open_flags=2)
+    booked(clinic, pathway, "This Morning", at(6, 9))
+    seen = booked(clinic, pathway, "Seen Early", at(6, 8))
+    services.consultation_outcome_record(
+        staff=clinician, enrollment=enrollment_of(seen), outcome="consented"
+    )
+    booked(clinic, pathway, "Tomorrow Patient", at(7, 10))
+    booked(clinic, pathway, "Sunday Patient", at(10, 20))
+    booked(clinic, pathway, "Next Monday", at(11, 9))
+    booked(clinic, pathway, "Monday Missed", at(4, 9))
+    booked(clinic, pathway, "Long Ago", at(1, 9) - timezone.timedelta(days=20))
+    booked(other_clinic, pathway, "Other Clinic", at(6, 10))
+    return clinic
+
+
+def names(groups):
+    return {g.key: [r.enrollment.patient.full_name for r in g.rows] for g in groups}
+
+
+def test_week_groups_in_time_order_in_the_clinic_time_zone(week, clinician):
+    groups = consultation_week_for_staff(clinician, tz=week.tzinfo, now=NOW)
+    assert names(groups) == {
+        "earlier": ["Monday Missed"],
+        "today": ["This Morning", "This Afternoon", "Late Tonight"],
+        "tomorrow": ["Tomorrow Patient"],
+        "later": ["Sunday Patient"],
+    }
+
+
+def test_a_consultation_leaves_the_list_once_its_outcome_is_recorded(week, clinician):
+    patient = enrollment_of(Enrollment.objects.get(patient__full_name="This Morning").patient)
+    services.consultation_outcome_record(
+        staff=clinician, enrollment=patient, outcome="did_not_attend"
+    )
+    today = names(consultation_week_for_staff(clinician, tz=week.tzinfo, now=NOW))["today"]
+    assert today == ["This Afternoon", "Late Tonight"]
+
+
+def test_to_discuss_line_speaks_of_flags_with_plurals(week, clinician):
+    groups = consultation_week_for_staff(clinician, tz=week.tzinfo, now=NOW)
+    line = {r.enrollment.patient.full_name: r.to_discuss for g in groups for r in g.rows}
+    assert line["This Afternoon"].startswith("2 open flags")
+    assert line["This Morning"] == "has not started the pathway"
+
+
+def test_clinic_home_starts_with_the_week_then_the_dashboard(clinician_client, clinic, pathway):
+    booked(clinic, pathway, "Soon Patient", timezone.now() + timezone.timedelta(minutes=5))
+    page = clinician_client.get("/clinic/").content.decode()
+    assert page.index("Consultations this week") < page.index('id="patient-table"')
+    assert page.index("Soon Patient") < page.index('id="patient-table"')
+    assert "0 open flags" in page
+
+
+def test_filter_swap_does_not_repeat_the_week(clinician_client, clinic, pathway):
+    booked(clinic, pathway, "Soon Patient", timezone.now() + timezone.timedelta(minutes=5))
+    html = clinician_client.get("/clinic/", headers={"HX-Request": "true"}).content.decode()
+    assert "Consultations this week" not in html
+
+
+def test_week_query_count_is_the_same_for_10_and_200_consultations(
+    clinician_client, clinic, pathway, django_assert_num_queries
+):
+    soon = timezone.now() + timezone.timedelta(minutes=30)
+    bulk_patients(clinic, pathway, 10, prefix="Small", consultation_at=soon)
+    clinician_client.get("/clinic/")  # the first request of a session also writes the session
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        clinician_client.get("/clinic/")
+    bulk_patients(clinic, pathway, 190, prefix="Large", consultation_at=soon)
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        response = clinician_client.get("/clinic/")
+    assert response.content.decode().count('class="week-row"') == 200
