@@ -89,6 +89,13 @@ def lesson_draft_save(
         if current.content_fields() == lesson_as_draft(lesson).content_fields():
             return None
         draft = current
+    else:
+        before = (draft.content_fields(), draft.change_note)
+        for name, value in values.items():
+            setattr(draft, name, value)
+        draft.sources = sources
+        if (draft.content_fields(), draft.change_note) == (before[0], change_note):
+            return draft
     for name, value in values.items():
         setattr(draft, name, value)
     draft.sources = sources

@@ -440,14 +440,17 @@ def test_library_editor_opens_and_saves_every_library_form(
     )
 
 
-def test_library_editor_changes_a_lesson_body(library_editor_client, library):
+def test_library_editor_changes_a_lesson_body_as_a_draft(library_editor_client, library):
     lesson = Lesson.objects.order_by("pk").first()
     url = f"/admin/education/lesson/{lesson.pk}/change/"
     data = change_form_data(library_editor_client, url)
     data["body"] = lesson.body + "\n\nA new sentence."
     assert library_editor_client.post(url, data).status_code == 302
     lesson.refresh_from_db()
-    assert lesson.body.endswith("A new sentence.")
+    assert not lesson.body.endswith("A new sentence.")
+    assert lesson.drafts.get().body.endswith("A new sentence.")
+    # The form shows the draft's text from then on.
+    assert change_form_data(library_editor_client, url)["body"].endswith("A new sentence.")
 
 
 def test_library_editor_sees_no_patient_records(library_editor_client, patient):
@@ -480,7 +483,8 @@ def test_saving_a_lesson_in_the_admin_is_audited(library_editor_client, library_
     url = f"/admin/education/lesson/{lesson.pk}/change/"
     data = change_form_data(library_editor_client, url)
     data["title"] = "A clearer title"
-    data["sources-0-title"] = "A better source title"
+    data["editor_note"] = "Check the figure."
+    data["sources-0-editor_note"] = "A better source exists."
     assert library_editor_client.post(url, data).status_code == 302
     event = AuditEvent.objects.get(action="education.content.saved")
     assert event.actor == library_editor
@@ -489,9 +493,12 @@ def test_saving_a_lesson_in_the_admin_is_audited(library_editor_client, library_
         "id": lesson.pk,
         "version": lesson.version,
         "created": False,
-        "fields": ["title"],
+        "fields": ["editor_note"],
         "parts": ["sources"],
     }
+    # The title of a published lesson changes through its draft.
+    draft = AuditEvent.objects.get(action="education.content.draft_saved")
+    assert draft.actor == library_editor and draft.detail["id"] == lesson.pk
 
 
 def test_retiring_and_publishing_are_audited_with_the_version(

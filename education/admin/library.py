@@ -1,0 +1,140 @@
+"""Admin pages of the shared library other than lessons: pathways, modules,
+quizzes and their questions, checklists, glossary and therapies."""
+
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from ..models import (
+    Checklist,
+    ChecklistItem,
+    Choice,
+    GlossaryTerm,
+    Lesson,
+    Module,
+    Pathway,
+    PathwayModule,
+    Question,
+    Quiz,
+    Therapy,
+)
+from .base import LibraryAdmin, LibraryInline, RetirableInline, VersionedAdmin
+
+# --- Pathways and modules ----------------------------------------------------
+
+
+class PathwayModuleInline(LibraryInline, admin.TabularInline):
+    model = PathwayModule
+    extra = 0
+    fields = ["order", "module"]
+    ordering = ["order"]
+    autocomplete_fields = ["module"]
+
+
+@admin.register(Pathway)
+class PathwayAdmin(VersionedAdmin):
+    list_display = ["title", "slug", "status", "version_badge", "checklist"]
+    search_fields = ["title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [PathwayModuleInline]
+    list_select_related = ["checklist"]
+
+
+class LessonInline(LibraryInline, admin.TabularInline):
+    model = Lesson
+    extra = 0
+    fields = ["order", "title", "evidence_label", "status", "version"]
+    readonly_fields = ["title", "evidence_label", "status", "version"]
+    ordering = ["order"]
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Module)
+class ModuleAdmin(VersionedAdmin):
+    list_display = ["title", "slug", "status", "version_badge", "estimated_minutes"]
+    search_fields = ["title", "slug", "summary"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [LessonInline]
+
+
+# --- Quizzes --------------------------------------------------------------
+
+
+class QuestionInline(RetirableInline, admin.StackedInline):
+    model = Question
+    extra = 0
+    fields = ["order", "kind", "prompt", "lesson", "section", "retired_at"]
+    show_change_link = True
+    autocomplete_fields = ["lesson"]
+
+
+@admin.register(Quiz)
+class QuizAdmin(VersionedAdmin):
+    list_display = ["title", "module", "pass_mark", "status", "version_badge", "question_count"]
+    search_fields = ["title", "module__title"]
+    list_select_related = ["module"]
+    inlines = [QuestionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_questions=Count("questions"))
+
+    @admin.display(description=_("questions"), ordering="n_questions")
+    def question_count(self, obj):
+        return obj.n_questions
+
+
+class ChoiceInline(RetirableInline, admin.TabularInline):
+    model = Choice
+    extra = 0
+    fields = ["order", "text", "is_correct", "feedback", "retired_at"]
+
+
+@admin.register(Question)
+class QuestionAdmin(LibraryAdmin):
+    """Second level of quiz editing: a question with its choices."""
+
+    list_display = ["prompt", "quiz", "kind", "order", "retired_at"]
+    list_filter = ["kind", "quiz"]
+    search_fields = ["prompt", "explanation"]
+    list_select_related = ["quiz"]
+    autocomplete_fields = ["lesson"]
+    inlines = [ChoiceInline]
+    fields = ["quiz", "order", "kind", "prompt", "explanation", "lesson", "section", "retired_at"]
+
+    def get_queryset(self, request):
+        queryset = Question.all_objects.all()
+        ordering = self.get_ordering(request)
+        return queryset.order_by(*ordering) if ordering else queryset
+
+
+# --- Checklists, glossary, therapies -----------------------------------------
+
+
+class ChecklistItemInline(RetirableInline, admin.TabularInline):
+    model = ChecklistItem
+    extra = 0
+    fields = ["order", "kind", "slug", "text", "help_text", "required", "ok_answer", "retired_at"]
+
+
+@admin.register(Checklist)
+class ChecklistAdmin(VersionedAdmin):
+    list_display = ["title", "slug", "status", "version_badge"]
+    search_fields = ["title"]
+    inlines = [ChecklistItemInline]
+
+
+@admin.register(GlossaryTerm)
+class GlossaryTermAdmin(LibraryAdmin):
+    list_display = ["term", "definition"]
+    search_fields = ["term", "definition"]
+
+
+@admin.register(Therapy)
+class TherapyAdmin(LibraryAdmin):
+    list_display = ["name", "regulatory_status", "summary"]
+    search_fields = ["name", "regulatory_status"]
+    prepopulated_fields = {"slug": ["name"]}
