@@ -12,6 +12,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
+from portal.htmx import is_htmx
+
 from .redirects import is_safe_url
 from .signals import SESSION_STARTED_KEY, SESSION_TZ_KEY
 
@@ -34,7 +36,7 @@ def page_to_return_to(request) -> str | None:
     """The page a person was on when their session ended: for htmx, the page the
     fragment belongs to (``HX-Current-URL``); for a form post, the page it came
     from; else the address asked for. Only pages of this site."""
-    if request.htmx:
+    if is_htmx(request):
         candidate = request.headers.get("HX-Current-URL")
     elif request.method != "GET":
         candidate = request.headers.get("Referer")
@@ -88,7 +90,7 @@ class SessionTimeoutMiddleware:
             request,
             _("You were signed out after a period of inactivity. Please sign in again."),
         )
-        if request.htmx:
+        if is_htmx(request):
             login_url = resolve_url(settings.LOGIN_URL)
             if back:
                 login_url = f"{login_url}?{urlencode({'next': back})}"

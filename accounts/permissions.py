@@ -11,12 +11,14 @@ from django.utils.http import urlencode
 from django_htmx.http import HttpResponseClientRedirect
 from django_otp import user_has_device
 
+from portal.htmx import is_htmx
+
 from .models import User
 from .redirects import is_safe_url
 
 
 def _login_redirect(request):
-    if getattr(request, "htmx", False):
+    if is_htmx(request):
         # A fragment must not become a login form: send the whole page there.
         next_url = request.headers.get("HX-Current-URL") or request.get_full_path()
         login_url = resolve_url(settings.LOGIN_URL)
@@ -30,14 +32,14 @@ def _second_factor_redirect(request):
     page they asked for."""
     confirmed = user_has_device(request.user, confirmed=True)
     target = reverse("accounts:otp-verify" if confirmed else "accounts:otp-setup")
-    if getattr(request, "htmx", False):
+    if is_htmx(request):
         back = request.headers.get("HX-Current-URL")
         back = back if is_safe_url(request, back) else None
     else:
         back = request.get_full_path() if request.method == "GET" else None
     if back:
         target = f"{target}?{urlencode({'next': back})}"
-    if getattr(request, "htmx", False):
+    if is_htmx(request):
         return HttpResponseClientRedirect(target)
     return redirect(target)
 

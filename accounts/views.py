@@ -13,6 +13,7 @@ from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 
 from education.audit import audit_record
+from portal.htmx import is_htmx
 from portal.legal import NOTICE_VERSION
 
 from . import otp
@@ -49,7 +50,7 @@ class SignOutView(SafeNextMixin, auth_views.LogoutView):
 def locked_out(request: HttpRequest, credentials=None, *args, **kwargs) -> HttpResponse:
     """What django-axes shows after too many failed sign-ins (429). An htmx
     request is sent to the same page as a whole, not a swapped fragment."""
-    if getattr(request, "htmx", False):
+    if is_htmx(request):
         return HttpResponseClientRedirect(reverse("accounts:locked-out"))
     return render(request, "accounts/locked_out.html", status=429)
 

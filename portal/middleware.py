@@ -55,6 +55,6 @@ class SecurityHeadersMiddleware:
             # Pages for signed-in people hold patient data: keep them out of caches
             # (no-cache, no-store, must-revalidate, private).
             add_never_cache_headers(response)
-        if getattr(request, "htmx", None) is not None:
+        if hasattr(request, "htmx"):  # went through HtmxMiddleware
             patch_vary_headers(response, ["HX-Request"])
         return response
