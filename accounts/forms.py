@@ -3,7 +3,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from education.models import Pathway, Status
+from education.models import Pathway, PublishStatus
 from portal.fields import ConsultationDateTimeField
 
 from .models import User
@@ -96,7 +96,7 @@ class InvitationForm(forms.Form):
             role__in=[User.Role.CLINICIAN, User.Role.CLINIC_ADMIN],
             is_active=True,
         ).order_by("full_name")
-        pathways = Pathway.objects.filter(status=Status.PUBLISHED).order_by("title")
+        pathways = Pathway.objects.filter(status=PublishStatus.PUBLISHED).order_by("title")
         self.fields["pathway"].queryset = pathways
         if len(pathways) == 1:
             self.fields["pathway"].initial = pathways[0].pk

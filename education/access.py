@@ -29,7 +29,7 @@ from .models import (
     Lesson,
     PatientQuestion,
     QuizAttempt,
-    Status,
+    PublishStatus,
 )
 from .selectors.outline import Stage
 from .selectors.progress import PatientState, enrollment_get_for_patient, quiz_attempts_for
@@ -86,7 +86,7 @@ def get_checklist_item_for_patient(enrollment: Enrollment, item_id: int) -> Chec
         ChecklistItem.objects.select_related("checklist"),
         pk=item_id,
         checklist_id=enrollment.pathway.checklist_id,
-        checklist__status=Status.PUBLISHED,
+        checklist__status=PublishStatus.PUBLISHED,
     )
 
 

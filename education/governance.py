@@ -29,7 +29,7 @@ from .models import (
     Question,
     Quiz,
     QuizAttempt,
-    Status,
+    PublishStatus,
     Therapy,
 )
 
@@ -102,7 +102,7 @@ def has_patient_records(obj) -> bool:
         case ChecklistItem():
             return ChecklistResponse.objects.filter(item=obj).exists()
         case Therapy():
-            return Lesson.objects.filter(therapy=obj).exclude(status=Status.DRAFT).exists()
+            return Lesson.objects.filter(therapy=obj).exclude(status=PublishStatus.DRAFT).exists()
     return False
 
 
@@ -152,9 +152,9 @@ def content_retire(*, obj, actor=None, request=None) -> bool:
     """Take versioned content (pathway, module, lesson, quiz, checklist) out
     of what patients are shown, keeping it and every record that points at it.
     Returns False when it was already retired."""
-    if obj.status == Status.RETIRED:
+    if obj.status == PublishStatus.RETIRED:
         return False
-    obj.status = Status.RETIRED
+    obj.status = PublishStatus.RETIRED
     obj.retired_at = timezone.now()
     obj.save(update_fields=["status", "retired_at", "updated_at"])
     content_audit(action="retired", obj=obj, actor=actor, request=request)

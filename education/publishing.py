@@ -19,7 +19,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from . import governance
-from .models import AuditEvent, Lesson, LessonDraft, LessonSource, LessonVersion, Status
+from .models import AuditEvent, Lesson, LessonDraft, LessonSource, LessonVersion, PublishStatus
 from .readability import MAX_GRADE, UNKNOWNS_HEADING, heading_ids, measure
 from .services.errors import EducationError
 
@@ -189,7 +189,7 @@ def lesson_publish(
         lesson.version += 1
         lesson.content_hash = new_hash
         lesson.published_at = timezone.now()
-    lesson.status = Status.PUBLISHED
+    lesson.status = PublishStatus.PUBLISHED
     lesson.save()
     if not LessonVersion.objects.filter(lesson=lesson, version=lesson.version).exists():
         approver = actor if getattr(actor, "is_authenticated", False) else None

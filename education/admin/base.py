@@ -10,18 +10,18 @@ from django.utils.translation import ngettext
 
 from .. import governance, publishing, services
 from ..audit import audit_record
-from ..models import Lesson, Status
+from ..models import Lesson, PublishStatus
 
 # --- Publishing and retiring --------------------------------------------------
 
 
 @admin.action(description=_("Publish selected (new version where changed)"), permissions=["change"])
 def publish(modeladmin, request, queryset):
-    retired = [obj for obj in queryset if obj.status == Status.RETIRED]
+    retired = [obj for obj in queryset if obj.status == PublishStatus.RETIRED]
     refused = {}
     bumped = 0
     for obj in queryset:
-        if obj.status == Status.RETIRED:
+        if obj.status == PublishStatus.RETIRED:
             continue
         problems = _lesson_publish_problems(obj, request.user)
         if problems:
@@ -70,7 +70,7 @@ def _lesson_publish_problems(obj, user) -> list[str]:
 def unpublish(modeladmin, request, queryset):
     kept = []
     for obj in queryset:
-        if obj.status != Status.PUBLISHED or governance.has_patient_records(obj):
+        if obj.status != PublishStatus.PUBLISHED or governance.has_patient_records(obj):
             kept.append(obj)
             continue
         services.content_unpublish(obj=obj, actor=request.user, request=request)

@@ -4,7 +4,9 @@ Idempotent: content is matched by slug (questions and choices by position),
 updated in place, and published through ``content_publish``, so a version
 goes up only when what patients see changed. A file that has not changed
 since it was last loaded is skipped, so edits made in the admin survive
-``make run``; pass ``force=True`` to apply every file again.
+``make run``; pass ``force=True`` to apply every file again. A lesson whose
+text changed is published as a new ``LessonVersion`` approved by "system
+(curriculum file)", never edited without a version row.
 
 Nothing a patient answered is deleted: a question, choice or checklist item
 that leaves a file is retired.
@@ -27,7 +29,7 @@ import yaml
 from django.db import transaction
 from django.utils import timezone
 
-from education import governance, services
+from education import governance, publishing, services
 from education.models import (
     Checklist,
     ChecklistItem,
@@ -48,6 +50,7 @@ CURRICULUM_DIR = Path(__file__).resolve().parent
 # A lesson whose file gives no review_by is due for review this long after
 # its first load.
 REVIEW_AFTER_MONTHS = 12
+CHANGE_NOTE = "Loaded from the shipped curriculum file."
 
 
 class CurriculumError(Exception):
@@ -228,7 +231,10 @@ def _load_lessons(module: Module, rows: list[dict], report: LoadReport) -> dict[
             ],
             lambda values, lesson=lesson: LessonSource.objects.create(lesson=lesson, **values),
         )
-        _publish(lesson, report)
+        # The same publishing path as an approved draft: a changed lesson gets
+        # a new version and its LessonVersion, approved by the curriculum file.
+        if publishing.lesson_publish(lesson=lesson, change_note=CHANGE_NOTE):
+            report.versions_bumped.append(f"lesson:{lesson.slug}")
         lessons[lesson.slug] = lesson
     return lessons
 

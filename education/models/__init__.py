@@ -12,7 +12,7 @@ from .content import (
     PathwayModule,
     Question,
     Quiz,
-    Status,
+    PublishStatus,
     Therapy,
 )
 from .outcomes import ConsultationOutcome
@@ -55,6 +55,6 @@ __all__ = [
     "Quiz",
     "QuizAttempt",
     "ReadinessStatus",
-    "Status",
+    "PublishStatus",
     "Therapy",
 ]

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
-class Status(models.TextChoices):
+class PublishStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")
     # Taken out of the pathway for good; kept because patients' records point at it.
@@ -25,7 +25,7 @@ class EvidenceLabel(models.TextChoices):
 
 class PublishedQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status=Status.PUBLISHED)
+        return self.filter(status=PublishStatus.PUBLISHED)
 
 
 class Versioned(models.Model):
@@ -33,7 +33,7 @@ class Versioned(models.Model):
     a patient sees changes (compared by ``content_hash``)."""
 
     status = models.CharField(
-        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+        _("status"), max_length=12, choices=PublishStatus.choices, default=PublishStatus.DRAFT
     )
     version = models.PositiveIntegerField(
         _("version"),
@@ -53,12 +53,12 @@ class Versioned(models.Model):
 
     @property
     def is_published(self):
-        return self.status == Status.PUBLISHED
+        return self.status == PublishStatus.PUBLISHED
 
     @property
     def was_published(self) -> bool:
         """Published now, or once: patients may have read it."""
-        return self.status != Status.DRAFT or self.version > 0
+        return self.status != PublishStatus.DRAFT or self.version > 0
 
     def content_payload(self):
         """The data a patient sees; subclasses list their fields."""

@@ -21,7 +21,7 @@ from ..models import (
     PathwayModule,
     Question,
     Quiz,
-    Status,
+    PublishStatus,
 )
 
 
@@ -113,13 +113,13 @@ def pathway_outline(pathway: Pathway) -> Outline:
 def _pathway_outline_build(pathway: Pathway) -> Outline:
     published_lessons = Prefetch(
         "module__lessons",
-        queryset=Lesson.objects.filter(status=Status.PUBLISHED)
+        queryset=Lesson.objects.filter(status=PublishStatus.PUBLISHED)
         .select_related("therapy")
         .order_by("order", "pk"),
         to_attr="published_lessons",
     )
     links = (
-        PathwayModule.objects.filter(pathway=pathway, module__status=Status.PUBLISHED)
+        PathwayModule.objects.filter(pathway=pathway, module__status=PublishStatus.PUBLISHED)
         .select_related("module", "module__quiz")
         .prefetch_related(published_lessons)
         .order_by("order", "pk")
@@ -128,7 +128,7 @@ def _pathway_outline_build(pathway: Pathway) -> Outline:
     for number, link in enumerate(links, start=1):
         module = link.module
         quiz = getattr(module, "quiz", None)
-        if quiz is not None and quiz.status != Status.PUBLISHED:
+        if quiz is not None and quiz.status != PublishStatus.PUBLISHED:
             quiz = None
         stages.append(
             Stage(number=number, module=module, lessons=module.published_lessons, quiz=quiz)
@@ -137,7 +137,7 @@ def _pathway_outline_build(pathway: Pathway) -> Outline:
     if pathway.checklist_id:
         items = list(
             ChecklistItem.objects.filter(
-                checklist_id=pathway.checklist_id, checklist__status=Status.PUBLISHED
+                checklist_id=pathway.checklist_id, checklist__status=PublishStatus.PUBLISHED
             ).order_by("order", "pk")
         )
     return Outline(pathway=pathway, stages=stages, checklist_items=items)

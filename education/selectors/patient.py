@@ -16,7 +16,7 @@ from ..models import (
     Question,
     Quiz,
     QuizAttempt,
-    Status,
+    PublishStatus,
 )
 from .outline import Stage
 from .progress import ChecklistAnswer, PatientState, quiz_attempts_for
@@ -144,7 +144,7 @@ def quiz_attempt_feedback(
         )
         picked = [c for c in shown if c.pk in answer.choice_ids]
         lesson = question.lesson
-        if lesson is not None and lesson.status != Status.PUBLISHED:
+        if lesson is not None and lesson.status != PublishStatus.PUBLISHED:
             lesson = None
         rows.append(
             QuestionFeedback(

@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.models import User
 
 from ..audit import audit_record
-from ..models import Lesson, Status
+from ..models import Lesson, PublishStatus
 
 
 @transaction.atomic
@@ -29,7 +29,7 @@ def content_publish(*, obj, actor: User | None = None, request=None) -> bool:
         obj.version += 1
         obj.content_hash = new_hash
         obj.published_at = timezone.now()
-    obj.status = Status.PUBLISHED
+    obj.status = PublishStatus.PUBLISHED
     obj.save()
     audit_record(
         action="education.content.published",
@@ -42,7 +42,7 @@ def content_publish(*, obj, actor: User | None = None, request=None) -> bool:
 
 @transaction.atomic
 def content_unpublish(*, obj, actor: User | None = None, request=None) -> None:
-    obj.status = Status.DRAFT
+    obj.status = PublishStatus.DRAFT
     obj.save(update_fields=["status", "updated_at"])
     audit_record(
         action="education.content.unpublished",

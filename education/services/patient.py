@@ -23,7 +23,7 @@ from ..models import (
     PatientQuestion,
     Quiz,
     QuizAttempt,
-    Status,
+    PublishStatus,
 )
 from ..models.progress import QUESTION_MAX_LENGTH
 from ..selectors.outline import quiz_questions
@@ -53,7 +53,7 @@ def lesson_complete(
 ) -> LessonCompletion:
     """Mark a lesson read at its current version (again, if it was updated)."""
     enrollment = locked_enrollment(enrollment)
-    if lesson.status != Status.PUBLISHED:
+    if lesson.status != PublishStatus.PUBLISHED:
         raise EducationError(_("This lesson is not available."))
     require_open_stage(patient_state(enrollment), lesson.module_id)
     completion, _created = LessonCompletion.objects.update_or_create(
@@ -71,7 +71,7 @@ def lesson_complete(
 def _quiz_grade(enrollment: Enrollment, quiz: Quiz, answers, quiz_version):
     """Check that the quiz may be taken now and grade the answers, or raise.
     Returns the grade, the attempt's number and the questions graded."""
-    if quiz.status != Status.PUBLISHED:
+    if quiz.status != PublishStatus.PUBLISHED:
         raise EducationError(_("This quiz is not available."))
     state = patient_state(enrollment)
     stage = require_open_stage(state, quiz.module_id)

@@ -22,7 +22,7 @@ from education.models import (
     Pathway,
     Question,
     Quiz,
-    Status,
+    PublishStatus,
 )
 from education.readability import MAX_SENTENCE_WORDS, heading_ids, measure
 from education.rendering import block_texts
@@ -91,7 +91,7 @@ def test_loading_twice_leaves_the_same_rows_and_versions(db):
 
 def test_everything_loaded_is_published_at_version_one(db):
     load_curriculum()
-    assert not Lesson.objects.exclude(status=Status.PUBLISHED).exists()
+    assert not Lesson.objects.exclude(status=PublishStatus.PUBLISHED).exists()
     assert set(Lesson.objects.values_list("version", flat=True)) == {1}
     pathway = Pathway.objects.get()
     assert pathway.pathway_modules.count() == 5

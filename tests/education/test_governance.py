@@ -26,7 +26,7 @@ from education.models import (
     Question,
     Quiz,
     QuizAttempt,
-    Status,
+    PublishStatus,
     Therapy,
 )
 from tests.builders import correct_answers, make_staff
@@ -233,7 +233,7 @@ def test_retiring_a_lesson_hides_it_and_keeps_the_reading_records(
     )
     assert response.status_code == 302
     lesson.refresh_from_db()
-    assert lesson.status == Status.RETIRED and lesson.retired_at is not None
+    assert lesson.status == PublishStatus.RETIRED and lesson.retired_at is not None
     assert patient_records() == before
     home = login_client(other_patient).get("/learn/").content.decode()
     assert lessons(answered)[1].title in home
@@ -252,7 +252,7 @@ def test_publish_leaves_retired_content_retired(superuser_client, answered):
     )
     assert "stays retired" in response.content.decode()
     lesson.refresh_from_db()
-    assert lesson.status == Status.RETIRED
+    assert lesson.status == PublishStatus.RETIRED
 
 
 def test_unpublish_refuses_content_patients_have_records_on(superuser_client, answered):
@@ -264,7 +264,7 @@ def test_unpublish_refuses_content_patients_have_records_on(superuser_client, an
     )
     assert "Retire published content instead" in response.content.decode()
     lesson.refresh_from_db()
-    assert lesson.status == Status.PUBLISHED
+    assert lesson.status == PublishStatus.PUBLISHED
 
 
 def test_a_retired_question_leaves_the_quiz_and_its_answers_stay(
@@ -402,7 +402,7 @@ def test_clinic_admin_cannot_run_content_actions(invited_clinic_admin, library, 
     )
     assert response.status_code == 403
     lesson.refresh_from_db()
-    assert lesson.status == Status.PUBLISHED
+    assert lesson.status == PublishStatus.PUBLISHED
 
 
 def test_clinic_admin_gets_no_library_autocomplete_and_no_library_in_the_index(

@@ -3,7 +3,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from education.models import Lesson, Status
+from education.models import Lesson, PublishStatus
 
 
 class Command(BaseCommand):
@@ -27,7 +27,7 @@ class Command(BaseCommand):
             raise CommandError(f"--on must be a date like 2026-11-30, not {on!r}.") from exc
         due = (
             Lesson.objects.filter(review_by__lt=today)
-            .exclude(status=Status.RETIRED)
+            .exclude(status=PublishStatus.RETIRED)
             .select_related("module")
             .order_by("review_by", "module__title", "order")
         )
