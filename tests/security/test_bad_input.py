@@ -274,7 +274,9 @@ def test_hostile_questions_never_fail(
 ):
     with rolled_back():
         own = services.patient_question_add(enrollment=patient.enrollments.get(), text="Mine")
-        theirs = services.patient_question_add(enrollment=other_patient.enrollments.get(), text="Theirs")
+        theirs = services.patient_question_add(
+            enrollment=other_patient.enrollments.get(), text="Theirs"
+        )
         client = as_patient
         bystanders = (other_patient, foreign_patient)
         text = {"text": data.draw(VALUE)}
