@@ -8,7 +8,7 @@ correctly, rounded; the attempt passes at or above the quiz's pass mark.
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ class QuestionSpec:
     id: int
     allows_many: bool
     choices: tuple[ChoiceSpec, ...]
+    objective: str = ""
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ def question_spec(question) -> QuestionSpec:
         choices=tuple(
             ChoiceSpec(c.pk, c.text, c.is_correct, c.feedback) for c in question.choices.all()
         ),
+        objective=question.objective,
     )
 
 
@@ -158,3 +160,33 @@ def feedback_choices(allows_many: bool, choices: Sequence, picked: Sequence[int]
         if allows_many or verdict != ChoiceVerdict.LEFT_OUT:
             rows.append((choice, verdict))
     return rows
+
+
+# --- Objectives and their variants -------------------------------------------------
+
+
+def objective_key(question) -> str:
+    """The objective a question checks; a question without one is its own."""
+    return question.objective.strip() or f"#{question.pk}"
+
+
+def draw(questions: Sequence, *, seed: int, attempt_number: int) -> list:
+    """From questions (with ``pk`` and ``objective``), one per objective, in
+    the order the objectives first appear. Attempt ``n`` takes variant
+    ``(seed + n - 1) mod variants``: a retake asks another variant where there
+    is one, and patients (``seed``) differ."""
+    groups: dict[str, list] = {}
+    for question in questions:
+        groups.setdefault(objective_key(question), []).append(question)
+    return [variants[(seed + attempt_number - 1) % len(variants)] for variants in groups.values()]
+
+
+def objectives_right(questions: Sequence[QuestionSpec], result: Grade) -> list[str]:
+    """The (named) objectives of the questions answered right."""
+    right = {answer.question_id for answer in result.answers if answer.is_correct}
+    return sorted({q.objective.strip() for q in questions if q.id in right and q.objective.strip()})
+
+
+def missing_objectives(must_pass: Sequence[str], shown: Collection[str]) -> list[str]:
+    """The must-pass objectives not yet answered right, in their own order."""
+    return [objective for objective in must_pass if objective not in shown]

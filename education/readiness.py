@@ -37,6 +37,8 @@ class ModuleSpec:
     lesson_ids: tuple[int, ...]
     quiz_id: int | None = None
     quiz_title: str = ""
+    # Objectives the patient must answer right in some attempt of the quiz.
+    must_pass: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,8 @@ class Progress:
     checklist_answers: dict[int, str] = field(default_factory=dict)
     open_flag_item_ids: frozenset[int] = frozenset()
     discussed_flag_item_ids: frozenset[int] = frozenset()
+    # (quiz id, objective) answered right in some attempt.
+    objectives_shown: frozenset[tuple[int, str]] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -77,10 +81,17 @@ class Readiness:
         return self.status == Status.READY
 
 
+def objectives_missing(module: ModuleSpec, progress: Progress) -> list[str]:
+    """The module's must-pass objectives not yet answered right."""
+    if module.quiz_id is None:
+        return []
+    return [o for o in module.must_pass if (module.quiz_id, o) not in progress.objectives_shown]
+
+
 def module_is_complete(module: ModuleSpec, progress: Progress) -> bool:
     lessons_done = all(lesson_id in progress.lessons_read for lesson_id in module.lesson_ids)
     quiz_done = module.quiz_id is None or module.quiz_id in progress.quizzes_passed
-    return lessons_done and quiz_done
+    return lessons_done and quiz_done and not objectives_missing(module, progress)
 
 
 def module_is_started(module: ModuleSpec, progress: Progress) -> bool:
@@ -135,6 +146,10 @@ def evaluate(pathway: PathwaySpec, progress: Progress) -> Readiness:
             reasons.append(
                 _("Quiz “%(quiz)s” not yet passed") % {"quiz": module.quiz_title or module.title}
             )
+        reasons.extend(
+            _("Not yet shown: %(objective)s") % {"objective": objective}
+            for objective in objectives_missing(module, progress)
+        )
 
     required = [item for item in pathway.checklist_items if item.required]
     unanswered = [i for i in required if i.id not in progress.checklist_answers]

@@ -41,6 +41,9 @@ class RawProgress:
                 for i, r in self.responses.items()
                 if r.flag_status == ChecklistResponse.FlagStatus.DISCUSSED
             ),
+            objectives_shown=frozenset(
+                (a.quiz_id, objective) for a in self.attempts for objective in a.objectives_right
+            ),
         )
 
 

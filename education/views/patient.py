@@ -33,6 +33,8 @@ from education.selectors.patient import (
     patient_quiz_summaries,
     patient_stage_views,
     quiz_attempt_feedback,
+    quiz_draw,
+    quiz_objectives_missing,
 )
 from education.selectors.progress import (
     enrollment_get_for_patient,
@@ -175,6 +177,7 @@ def _quiz_context(state, stage, **extra) -> dict:
         "stage": stage,
         "quiz": stage.quiz,
         "attempts": quiz_attempts_for(state, stage.quiz),
+        "objectives_missing": quiz_objectives_missing(state, stage.quiz),
         "next_stage": next_stage,
         "next_stage_url": _stage_start_url(next_stage) if next_stage else None,
         **extra,
@@ -213,7 +216,7 @@ def quiz(request: HtmxHttpRequest, module_slug: str) -> HttpResponse:
     if locked is not None:
         return locked
     quiz = stage.quiz
-    questions = quiz_questions(quiz)
+    questions = quiz_draw(state, quiz, quiz_questions(quiz))
     if request.method == "GET":
         form = QuizForm(questions=questions, quiz_version=quiz.version)
         context = _quiz_context(state, stage, form=form, rows=form.rows())

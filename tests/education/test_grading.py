@@ -119,3 +119,40 @@ def test_feedback_choices_give_each_choice_its_own_verdict(allows_many, picked, 
     rows = grading.feedback_choices(allows_many, choices, picked)
 
     assert [(choice.pk, verdict) for choice, verdict in rows] == expected
+
+
+# --- Objectives and variants -------------------------------------------------------
+
+
+def _q(pk, objective=""):
+    return SimpleNamespace(pk=pk, objective=objective)
+
+
+def test_each_attempt_asks_one_variant_per_objective_and_a_retake_another():
+    questions = [_q(1, "regulation"), _q(2, "regulation"), _q(3), _q(4, "upkeep"), _q(5, "upkeep")]
+
+    first = grading.draw(questions, seed=0, attempt_number=1)
+    second = grading.draw(questions, seed=0, attempt_number=2)
+
+    assert [q.pk for q in first] == [1, 3, 4]
+    assert [q.pk for q in second] == [2, 3, 5]
+
+
+def test_two_patients_can_start_on_different_variants():
+    questions = [_q(1, "regulation"), _q(2, "regulation")]
+
+    assert grading.draw(questions, seed=1, attempt_number=1) != grading.draw(
+        questions, seed=2, attempt_number=1
+    )
+
+
+def test_objectives_right_names_only_objectives_of_right_answers():
+    specs = [
+        QuestionSpec(1, False, (ChoiceSpec(10, "a", True), ChoiceSpec(11, "b", False)), "One"),
+        QuestionSpec(2, False, (ChoiceSpec(20, "a", True), ChoiceSpec(21, "b", False)), "Two"),
+        QuestionSpec(3, False, (ChoiceSpec(30, "a", True), ChoiceSpec(31, "b", False))),
+    ]
+    result = grade(specs, {1: [10], 2: [21], 3: [30]})
+
+    assert grading.objectives_right(specs, result) == ["One"]
+    assert grading.missing_objectives(["Two", "One"], ["One"]) == ["Two"]

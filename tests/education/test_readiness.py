@@ -200,3 +200,47 @@ def test_a_stage_without_a_quiz_completes_when_its_lessons_are_read():
 )
 def test_percent_counts_lessons_quizzes_and_required_items_alike(read, expected):
     assert evaluate(PATHWAY, Progress(lessons_read=read)).percent == expected
+
+
+# --- Must-pass objectives ------------------------------------------------------------
+
+UNPROVEN = "Investigational means unproven"
+RISKS_MUST = ModuleSpec(
+    id=2,
+    title="Risks",
+    lesson_ids=(21,),
+    quiz_id=102,
+    quiz_title="Risks quiz",
+    must_pass=(UNPROVEN,),
+)
+MUST_PATHWAY = PathwaySpec(modules=(CAUSES, RISKS_MUST, EXPECT), checklist_items=(UNDERSTAND,))
+
+
+@pytest.mark.parametrize(
+    ("shown", "status", "states", "reason"),
+    [
+        # Quiz passed on score, but the must-pass objective was never answered right.
+        (frozenset(), Status.IN_PROGRESS, (CO, IP, LO), f"Not yet shown: {UNPROVEN}"),
+        # Answered right in the same quiz: the stage is passed.
+        (frozenset({(102, UNPROVEN)}), Status.READY, (CO, CO, CO), None),
+        # Answered right, but in another quiz: it does not count here.
+        (
+            frozenset({(101, UNPROVEN)}),
+            Status.IN_PROGRESS,
+            (CO, IP, LO),
+            f"Not yet shown: {UNPROVEN}",
+        ),
+    ],
+    ids=["missing", "shown", "shown-elsewhere"],
+)
+def test_a_stage_with_a_must_pass_objective_needs_it_answered_right(shown, status, states, reason):
+    progress = Progress(**DONE, checklist_answers={1: "yes"}, objectives_shown=shown)
+
+    result = evaluate(MUST_PATHWAY, progress)
+
+    assert result.status == status
+    assert result.stage_states == states
+    if reason:
+        assert reason in result.reasons
+    else:
+        assert result.reasons == ()
