@@ -28,8 +28,8 @@ from .models import (
     Enrollment,
     Lesson,
     PatientQuestion,
-    QuizAttempt,
     PublishStatus,
+    QuizAttempt,
 )
 from .selectors.outline import Stage
 from .selectors.progress import PatientState, enrollment_get_for_patient, quiz_attempts_for

@@ -26,10 +26,10 @@ from .models import (
     LessonCompletion,
     Module,
     Pathway,
+    PublishStatus,
     Question,
     Quiz,
     QuizAttempt,
-    PublishStatus,
     Therapy,
 )
 

@@ -10,9 +10,9 @@ from .content import (
     Module,
     Pathway,
     PathwayModule,
+    PublishStatus,
     Question,
     Quiz,
-    PublishStatus,
     Therapy,
 )
 from .outcomes import ConsultationOutcome

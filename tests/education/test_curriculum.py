@@ -20,9 +20,9 @@ from education.models import (
     Lesson,
     Module,
     Pathway,
+    PublishStatus,
     Question,
     Quiz,
-    PublishStatus,
 )
 from education.readability import MAX_SENTENCE_WORDS, heading_ids, measure
 from education.rendering import block_texts

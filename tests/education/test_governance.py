@@ -23,10 +23,10 @@ from education.models import (
     LessonCompletion,
     Module,
     Pathway,
+    PublishStatus,
     Question,
     Quiz,
     QuizAttempt,
-    PublishStatus,
     Therapy,
 )
 from tests.builders import correct_answers, make_staff
