@@ -53,6 +53,7 @@ class Outline:
                     lesson_ids=tuple(lesson.pk for lesson in s.lessons),
                     quiz_id=s.quiz.pk if s.quiz else None,
                     quiz_title=s.quiz.title if s.quiz else "",
+                    must_pass=tuple(s.quiz.must_pass_objectives()) if s.quiz else (),
                 )
                 for s in self.stages
             ),

@@ -86,6 +86,22 @@ def lesson_next_destination(state: PatientState, lesson: Lesson) -> Step:
     )
 
 
+def quiz_draw(state: PatientState, quiz: Quiz, questions: list[Question]) -> list[Question]:
+    """The questions the patient's next attempt asks: one variant per objective,
+    another variant on a retake. The same on the form and when it is graded."""
+    return grading.draw(
+        questions,
+        seed=state.enrollment.pk,
+        attempt_number=1 + len(quiz_attempts_for(state, quiz)),
+    )
+
+
+def quiz_objectives_missing(state: PatientState, quiz: Quiz) -> list[str]:
+    """The quiz's must-pass objectives not yet answered right in any attempt."""
+    shown = {o for a in quiz_attempts_for(state, quiz) for o in a.objectives_right}
+    return grading.missing_objectives(quiz.must_pass_objectives(), shown)
+
+
 @dataclass
 class ChoiceFeedback:
     """One choice as the patient saw it, with its own verdict and explanation."""
@@ -135,10 +151,12 @@ def quiz_attempt_feedback(
     A choice removed since the attempt shows the text stored with the answer."""
     answers = {a.question_id: a for a in attempt.answers.all()}
     rows = []
-    for number, question in enumerate(questions, start=1):
+    number = 0
+    for question in questions:
         answer = answers.get(question.pk)
         if answer is None:
-            continue
+            continue  # another variant, or a question added since
+        number += 1
         shown = grading.in_order(
             list(question.choices.all()), attempt.choice_order.get(str(question.pk))
         )

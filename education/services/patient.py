@@ -27,6 +27,7 @@ from ..models import (
 )
 from ..models.progress import QUESTION_MAX_LENGTH
 from ..selectors.outline import quiz_questions
+from ..selectors.patient import quiz_draw
 from ..selectors.progress import patient_state, quiz_attempts_for
 from .errors import EducationError, StageLocked
 from .snapshot import (
@@ -70,7 +71,8 @@ def lesson_complete(
 
 def _quiz_grade(enrollment: Enrollment, quiz: Quiz, answers, quiz_version):
     """Check that the quiz may be taken now and grade the answers, or raise.
-    Returns the grade, the attempt's number and the questions graded."""
+    Returns the grade, the attempt's number, the questions graded (one variant
+    per objective) and the patient's state."""
     if quiz.status != PublishStatus.PUBLISHED:
         raise EducationError(_("This quiz is not available."))
     state = patient_state(enrollment)
@@ -81,16 +83,21 @@ def _quiz_grade(enrollment: Enrollment, quiz: Quiz, answers, quiz_version):
         raise EducationError(
             _("This quiz was updated while you were answering. Please answer the new version.")
         )
-    questions = quiz_questions(quiz)
+    questions = quiz_draw(state, quiz, quiz_questions(quiz))
     if not questions:
         raise EducationError(_("This quiz has no questions yet."))
+    if set(answers) - {q.pk for q in questions}:
+        # Answers to another draw (e.g. a form left open while retaking elsewhere).
+        raise EducationError(
+            _("This form is out of date. Please check your answers and send them again.")
+        )
     specs = [grading.question_spec(q) for q in questions]
     result = grading.grade(specs, answers)
     if result.problems:
         raise EducationError(
             _("Some answers need another look. They are marked below."), errors=result.problems
         )
-    return result, 1 + len(quiz_attempts_for(state, quiz)), specs
+    return result, 1 + len(quiz_attempts_for(state, quiz)), specs, state
 
 
 @transaction.atomic
@@ -110,7 +117,14 @@ def quiz_attempt_submit(
     ).first()
     if existing is not None:
         return existing
-    result, number, specs = _quiz_grade(enrollment, quiz, answers, quiz_version)
+    result, number, specs, state = _quiz_grade(enrollment, quiz, answers, quiz_version)
+    right = grading.objectives_right(specs, result)
+    earlier = {o for a in quiz_attempts_for(state, quiz) for o in a.objectives_right}
+    # Passed: the score reaches the pass mark and every must-pass objective
+    # has been answered right, in this attempt or an earlier one.
+    passed = result.passes(quiz.pass_mark) and not grading.missing_objectives(
+        quiz.must_pass_objectives(), earlier | set(right)
+    )
     try:
         with transaction.atomic():
             attempt = QuizAttempt.objects.create(
@@ -119,7 +133,8 @@ def quiz_attempt_submit(
                 quiz_version=quiz.version,
                 number=number,
                 score=result.score,
-                passed=result.passes(quiz.pass_mark),
+                passed=passed,
+                objectives_right=right,
                 submission_key=submission_key,
                 # The order the form showed: drawn from the same key.
                 choice_order=grading.choice_order(specs, str(submission_key)),
