@@ -7,9 +7,6 @@ from html.parser import HTMLParser
 
 import pytest
 from django.db.models import ProtectedError
-from tests.builders import correct_answers, make_staff
-from tests.conftest import login_client
-from tests.education.pages import enrollment_of, lessons, read_stage, stages
 
 from accounts.models import User
 from accounts.services import content_editors_group
@@ -32,6 +29,9 @@ from education.models import (
     QuizAttempt,
     Therapy,
 )
+from tests.builders import correct_answers, make_staff
+from tests.conftest import login_client
+from tests.education.pages import enrollment_of, lessons, read_stage, stages
 
 
 class _FormFields(HTMLParser):
