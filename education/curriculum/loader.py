@@ -279,6 +279,7 @@ def _question_values(order: int, row: dict, lessons: dict[str, Lesson]) -> dict:
     return {
         "order": order,
         "kind": row["kind"],
+        "objective": (row.get("objective") or "").strip(),
         "prompt": row["prompt"].strip(),
         "explanation": row["explanation"].strip(),
         "lesson": lesson,
@@ -290,8 +291,17 @@ def _load_quiz(module: Module, spec: dict, lessons: dict, report: LoadReport) ->
     quiz = _upsert(
         Quiz,
         {"module": module},
-        {"title": spec["title"], "pass_mark": int(spec.get("pass_mark", 80))},
+        {
+            "title": spec["title"],
+            "pass_mark": int(spec.get("pass_mark", 80)),
+            # Optional: objectives (as on their questions) to answer right to pass.
+            "must_pass": "\n".join(o.strip() for o in spec.get("must_pass", [])),
+        },
     )
+    asked = {(row.get("objective") or "").strip() for row in spec["questions"]}
+    for objective in spec.get("must_pass", []):
+        if objective.strip() not in asked:
+            raise CurriculumError(f"No question checks the must-pass objective {objective!r}.")
     questions = _sync_children(
         list(quiz.questions.order_by("order", "pk")),
         [_question_values(order, row, lessons) for order, row in enumerate(spec["questions"])],
