@@ -257,6 +257,7 @@ class PatientBrief:
     timeline: list[TimelineEntry]
     reviews: list
     outcomes: list
+    reasons: list[str]
 
     @property
     def open_flags(self) -> list[ChecklistAnswer]:
@@ -347,6 +348,28 @@ def brief_timeline(enrollment: Enrollment, *, limit: int) -> list[TimelineEntry]
     ]
 
 
+def brief_reasons(state: PatientState) -> list[str]:
+    """The readiness reasons in the clinician's voice: the rules word the open
+    flags for the patient ("to talk over with your clinician"); no query."""
+    flags = sum(
+        1
+        for response in state.raw.responses.values()
+        if response.flag_status == ChecklistResponse.FlagStatus.OPEN
+    )
+    reasons = [str(reason) for reason in state.result.reasons]
+    patient_voice = ngettext(
+        "%(count)s checklist answer to talk over with your clinician",
+        "%(count)s checklist answers to talk over with your clinician",
+        flags,
+    ) % {"count": flags}
+    clinician_voice = ngettext(
+        "%(count)s checklist answer the patient needs to talk over",
+        "%(count)s checklist answers the patient needs to talk over",
+        flags,
+    ) % {"count": flags}
+    return [clinician_voice if reason == patient_voice else reason for reason in reasons]
+
+
 def patient_brief(enrollment: Enrollment, *, timeline_limit: int = 30) -> PatientBrief:
     """Everything a clinician reads before the consultation, for one enrollment
     already scoped to the clinic (see ``access.get_enrollment_for_staff``)."""
@@ -365,4 +388,5 @@ def patient_brief(enrollment: Enrollment, *, timeline_limit: int = 30) -> Patien
         outcomes=list(
             enrollment.outcomes.select_related("recorded_by").order_by("-recorded_at", "-pk")
         ),
+        reasons=brief_reasons(state),
     )

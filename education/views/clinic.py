@@ -35,6 +35,7 @@ from education.selectors.clinic import (
 )
 from portal.htmx import HtmxHttpRequest, is_htmx, render_page_or_fragment, wants_fragment
 from portal.net import client_ip
+from reminders.selectors import reminders_sent_for_enrollment
 
 DASHBOARD_TEMPLATE = "education/clinic/dashboard.html"
 BRIEF_TEMPLATE = "education/clinic/brief.html"
@@ -135,6 +136,7 @@ def _render_brief(
         or ConsultationForm(initial={"consultation_at": enrollment.consultation_at}),
         "review_form": review_form or ReviewForm(),
         "outcome_form": outcome_form or OutcomeForm(),
+        "reminders_sent": list(reminders_sent_for_enrollment(enrollment.pk)),
         "checklist_rows": checklist_rows,
     }
     # A form with errors: htmx swaps that form's partial; without JavaScript the

@@ -116,12 +116,15 @@ def test_open_flags_come_first_with_a_mark_discussed_form(clinician_client, pati
     services.checklist_response_save(enrollment=enrollment, item=items[0], answer="yes")
     response = flag(enrollment, items[2], note="I take blood thinners")
     page = clinician_client.get(brief_url(patient)).content.decode()
+    # The open flag, in the patient's words, heads the brief before any detail.
+    top = page.split('id="discuss-heading"')[1].split("</section>")[0]
+    assert "1 open flag" in top
+    assert "In their words:" in top and "I take blood thinners" in top
+    assert f'action="/clinic/patients/{patient.pk}/flags/{response.pk}/discussed/"' in top
+    assert "Mark discussed" in top
+    assert page.index("I take blood thinners") < page.index('id="misconceptions-heading"')
     section = page.split('id="checklist-heading"')[1].split("</section>")[0]
-    assert "1 open flag to discuss." in section
     assert section.index(items[2].text) < section.index(items[0].text)
-    assert "I take blood thinners" in section
-    assert f'action="/clinic/patients/{patient.pk}/flags/{response.pk}/discussed/"' in section
-    assert "Mark discussed" in section
 
 
 def test_discussed_flag_shows_who_when_and_note(clinician_client, patient, pathway, clinician):
