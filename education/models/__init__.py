@@ -1,3 +1,4 @@
+from .assessment import TeachBack
 from .content import (
     Checklist,
     ChecklistItem,
@@ -54,6 +55,7 @@ __all__ = [
     "Question",
     "Quiz",
     "QuizAttempt",
+    "TeachBack",
     "ReadinessStatus",
     "PublishStatus",
     "Therapy",

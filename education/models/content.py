@@ -210,6 +210,15 @@ class Module(Versioned):
         _("what you'll learn"), blank=True, help_text=_("One item per line.")
     )
     estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=15)
+    teach_back = models.CharField(
+        _("teach-back prompt"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Asked at the end of the stage, answered in the patient's own words and never "
+            "graded; required for readiness. Empty: no teach-back."
+        ),
+    )
 
     class Meta:
         ordering = ["title"]
@@ -220,7 +229,13 @@ class Module(Versioned):
         return self.title
 
     def content_payload(self):
-        return [self.title, self.summary, self.learning_objectives, self.estimated_minutes]
+        return [
+            self.title,
+            self.summary,
+            self.learning_objectives,
+            self.estimated_minutes,
+            self.teach_back,
+        ]
 
 
 class Pathway(Versioned):
