@@ -280,3 +280,17 @@ def test_a_changed_curriculum_file_publishes_a_version_approved_by_the_file(db, 
     assert latest.body.endswith(NEW_SENTENCE) and latest.approved_by is None
     assert latest.approver_name == "system (curriculum file)"
     assert latest.content_hash == lesson.content_hash
+
+
+def test_a_reviewer_who_edits_a_draft_cannot_approve_it(library_editor_client, reviewer, lesson):
+    draft = edit_in_admin(library_editor_client, lesson)
+    reviewer_client = login_client(reviewer)
+    edit_in_admin(reviewer_client, lesson, body=lesson.body + "\n\nThe reviewer's own words.")
+    draft.refresh_from_db()
+    assert draft.edited_by == reviewer and draft.state == LessonDraft.State.SUBMITTED
+    page = publish_in_admin(reviewer_client, draft)
+    assert "A different library editor must approve this draft" in page
+    page = publish_in_admin(library_editor_client, draft)
+    assert "is published as a new version" in page
+    lesson.refresh_from_db()
+    assert lesson.body.endswith("The reviewer's own words.")
