@@ -7,6 +7,7 @@ from education.models import ClinicianReview, ConsultationOutcome, ReadinessStat
 from education.models.outcomes import OUTCOME_NOTE_MAX_LENGTH
 from education.models.progress import NOTE_MAX_LENGTH
 from education.selectors import DASHBOARD_SORTS, DashboardFilters
+from education.selectors.clinic import REMINDED_NOT_STARTED
 from portal.fields import ConsultationDateTimeField
 
 REVIEW_TEXT_MAX_LENGTH = 2000
@@ -30,7 +31,9 @@ class DashboardFilterForm(_Form):
     status = forms.ChoiceField(
         label=_("Readiness"),
         required=False,
-        choices=[("", _("Any readiness"))] + ReadinessStatus.choices,
+        choices=[("", _("Any readiness"))]
+        + ReadinessStatus.choices
+        + [(REMINDED_NOT_STARTED, _("Reminded, still not started"))],
     )
     within = forms.TypedChoiceField(
         label=_("Consultation"),

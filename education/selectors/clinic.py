@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
+from reminders.selectors import enrollments_reminded_not_started
 
 from ..models import (
     AttemptAnswer,
@@ -29,6 +30,9 @@ from ..models import (
     ReadinessStatus,
 )
 from .progress import ChecklistAnswer, PatientState, patient_state
+
+# A dashboard "readiness" choice beyond the statuses: reminded, still not started.
+REMINDED_NOT_STARTED = "reminded"
 
 DASHBOARD_PAGE_SIZE = 25
 # Public sort key -> the column it sorts on. Anything else sorts by the default.
@@ -83,7 +87,9 @@ def latest_outcome() -> Subquery:
 def enrollment_list_for_staff(staff: User, *, filters: DashboardFilters) -> QuerySet[Enrollment]:
     """The dashboard rows of the staff member's clinic, filtered and ordered."""
     rows = Enrollment.objects.filter(clinic_id=staff.clinic_id)
-    if filters.status:
+    if filters.status == REMINDED_NOT_STARTED:
+        rows = enrollments_reminded_not_started(rows)
+    elif filters.status:
         rows = rows.filter(readiness_status=filters.status)
     if filters.within_days:
         now = timezone.now()

@@ -268,3 +268,31 @@ def test_htmx_query_count_is_fixed(clinician_client, clinic, pathway, django_ass
     bulk_patients(clinic, pathway, 490, prefix="Large")
     with django_assert_num_queries(DASHBOARD_FRAGMENT_QUERIES):
         clinician_client.get(URL, headers={"HX-Request": "true"})
+
+
+def test_reminded_still_not_started_filter(clinician_client, roster, clinic):
+    from reminders.models import ReminderSend
+
+    for key in ("new", "started"):
+        ReminderSend.objects.create(
+            rule="not_started",
+            occurrence_key=f"k-{key}",
+            reason="Not started",
+            clinic=clinic,
+            enrollment=Enrollment.objects.get(patient=roster[key]),
+            email=roster[key].email,
+            status="sent",
+            sent_at=timezone.now(),
+        )
+    page = names_in(clinician_client.get(URL, {"status": "reminded"}))
+    assert "Patient New" in page
+    # Reminded but already started, or never reminded: not in this list.
+    assert "Patient Started" not in page
+    assert "Patient Ready" not in page
+    assert "Reminded, still not started" in page
+
+
+def test_each_stacked_cell_carries_its_column_label(clinician_client, roster):
+    page = names_in(clinician_client.get(URL))
+    for label in ("Consultation", "Readiness", "Open flags", "First-attempt score"):
+        assert f'data-label="{label}"' in page
