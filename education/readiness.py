@@ -1,7 +1,8 @@
 """Readiness rules: plain data in, a Readiness out. No database access.
 
 A pathway is ready for the consent discussion when every module is completed
-(all its lessons read and its quiz passed), every required checklist item is
+(all its lessons read, its quiz passed with its must-pass objectives answered
+right) and its teach-back written, every required checklist item is
 answered with the answer that needs no discussion (or its flag was discussed
 with a clinician), and no flag is open. Stages unlock in order.
 """
@@ -39,6 +40,8 @@ class ModuleSpec:
     quiz_title: str = ""
     # Objectives the patient must answer right in some attempt of the quiz.
     must_pass: tuple[str, ...] = ()
+    # The stage ends with a teach-back in the patient's own words.
+    teach_back: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,8 @@ class Progress:
     discussed_flag_item_ids: frozenset[int] = frozenset()
     # (quiz id, objective) answered right in some attempt.
     objectives_shown: frozenset[tuple[int, str]] = frozenset()
+    # Module ids with a teach-back answer written.
+    teach_backs: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -150,6 +155,13 @@ def evaluate(pathway: PathwaySpec, progress: Progress) -> Readiness:
             _("Not yet shown: %(objective)s") % {"objective": objective}
             for objective in objectives_missing(module, progress)
         )
+
+    # Never graded, but required: one reason per stage still without its answer.
+    reasons.extend(
+        _("Not yet written in your own words: “%(module)s”") % {"module": module.title}
+        for module in pathway.modules
+        if module.teach_back and module.id not in progress.teach_backs
+    )
 
     required = [item for item in pathway.checklist_items if item.required]
     unanswered = [i for i in required if i.id not in progress.checklist_answers]

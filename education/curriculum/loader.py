@@ -185,6 +185,8 @@ def _load_module_file(data: dict, report: LoadReport) -> None:
             "summary": data["summary"].strip(),
             "learning_objectives": "\n".join(data.get("learning_objectives", [])),
             "estimated_minutes": int(data.get("estimated_minutes", 15)),
+            # Optional: one question answered in the patient's own words.
+            "teach_back": (data.get("teach_back") or "").strip(),
         },
     )
     lessons = _load_lessons(module, data["lessons"], report)

@@ -54,6 +54,7 @@ class Outline:
                     quiz_id=s.quiz.pk if s.quiz else None,
                     quiz_title=s.quiz.title if s.quiz else "",
                     must_pass=tuple(s.quiz.must_pass_objectives()) if s.quiz else (),
+                    teach_back=bool(s.module.teach_back.strip()),
                 )
                 for s in self.stages
             ),

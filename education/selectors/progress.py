@@ -15,6 +15,7 @@ from ..models import (
     LessonCompletion,
     Quiz,
     QuizAttempt,
+    TeachBack,
 )
 from .outline import Outline, Stage, pathway_outline
 
@@ -24,6 +25,7 @@ class RawProgress:
     completions: dict[int, LessonCompletion] = field(default_factory=dict)
     attempts: list[QuizAttempt] = field(default_factory=list)
     responses: dict[int, ChecklistResponse] = field(default_factory=dict)
+    teach_backs: dict[int, TeachBack] = field(default_factory=dict)  # by module id
 
     def as_progress(self) -> readiness.Progress:
         return readiness.Progress(
@@ -41,6 +43,7 @@ class RawProgress:
                 for i, r in self.responses.items()
                 if r.flag_status == ChecklistResponse.FlagStatus.DISCUSSED
             ),
+            teach_backs=frozenset(self.teach_backs),
             objectives_shown=frozenset(
                 (a.quiz_id, objective) for a in self.attempts for objective in a.objectives_right
             ),
@@ -48,7 +51,7 @@ class RawProgress:
 
 
 def raw_progress(enrollment: Enrollment) -> RawProgress:
-    """Everything a patient has done on one enrollment: three queries."""
+    """Everything a patient has done on one enrollment: four queries."""
     return RawProgress(
         completions={
             c.lesson_id: c
@@ -58,6 +61,7 @@ def raw_progress(enrollment: Enrollment) -> RawProgress:
             QuizAttempt.objects.filter(enrollment=enrollment).order_by("submitted_at", "pk")
         ),
         responses={r.item_id: r for r in enrollment.checklist_responses.all()},
+        teach_backs={t.module_id: t for t in TeachBack.objects.filter(enrollment=enrollment)},
     )
 
 

@@ -9,6 +9,7 @@ and raises ``EducationError`` keyed by domain ids when a rule is broken.
 - ``content``: publishing.
 """
 
+from .assessment import teach_back_save
 from .clinic import (
     brief_view,
     consultation_outcome_record,
@@ -31,6 +32,7 @@ from .patient import (
 from .snapshot import enrollment_create, enrollment_snapshot_refresh, snapshots_recompute
 
 __all__ = [
+    "teach_back_save",
     "EducationError",
     "StageLocked",
     "brief_view",

@@ -1,7 +1,7 @@
 from django.urls import path
 
+from education.views import assessment, questions
 from education.views import patient as views
-from education.views import questions
 
 app_name = "education"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("summary/", views.summary, name="summary"),
     path("<slug:module_slug>/quiz/", views.quiz, name="quiz"),
     path("<slug:module_slug>/quiz/result/<id:number>/", views.quiz_result, name="quiz-result"),
+    path("<slug:module_slug>/teach-back/", assessment.teach_back, name="teach-back"),
     path("<slug:module_slug>/<slug:lesson_slug>/", views.lesson_detail, name="lesson-detail"),
     path(
         "<slug:module_slug>/<slug:lesson_slug>/read/",

@@ -178,6 +178,8 @@ def _quiz_context(state, stage, **extra) -> dict:
         "quiz": stage.quiz,
         "attempts": quiz_attempts_for(state, stage.quiz),
         "objectives_missing": quiz_objectives_missing(state, stage.quiz),
+        "teach_back_due": bool(stage.module.teach_back.strip())
+        and stage.module.pk not in state.raw.teach_backs,
         "next_stage": next_stage,
         "next_stage_url": _stage_start_url(next_stage) if next_stage else None,
         **extra,

@@ -244,3 +244,31 @@ def test_a_stage_with_a_must_pass_objective_needs_it_answered_right(shown, statu
         assert reason in result.reasons
     else:
         assert result.reasons == ()
+
+
+# --- Teach-back ------------------------------------------------------------------------
+
+RISKS_TEACH = ModuleSpec(
+    id=2, title="Risks", lesson_ids=(21,), quiz_id=102, quiz_title="Risks quiz", teach_back=True
+)
+TEACH_PATHWAY = PathwaySpec(modules=(CAUSES, RISKS_TEACH, EXPECT), checklist_items=(UNDERSTAND,))
+
+
+@pytest.mark.parametrize(
+    ("written", "status", "reasons"),
+    [
+        (frozenset(), Status.IN_PROGRESS, ("Not yet written in your own words: “Risks”",)),
+        (frozenset({2}), Status.READY, ()),
+        # Written for another stage: does not count.
+        (frozenset({1}), Status.IN_PROGRESS, ("Not yet written in your own words: “Risks”",)),
+    ],
+    ids=["missing", "written", "other-stage"],
+)
+def test_a_teach_back_is_required_for_readiness_but_does_not_lock_stages(written, status, reasons):
+    progress = Progress(**DONE, checklist_answers={1: "yes"}, teach_backs=written)
+
+    result = evaluate(TEACH_PATHWAY, progress)
+
+    assert result.status == status
+    assert result.reasons == reasons
+    assert result.stage_states == (CO, CO, CO)

@@ -1,5 +1,7 @@
 """Walk a simulated patient through every published pathway and prove each
-gate holds; everything is rolled back. Exits non-zero naming the failed gate."""
+gate holds (locked stages, quizzes before lessons, must-pass objectives,
+checklist and teach-back before "ready"); everything is rolled back. Exits
+non-zero naming the failed gate."""
 
 from __future__ import annotations
 
@@ -118,6 +120,13 @@ def walk(pathway: Pathway, clinic: Clinic) -> list[str]:
         proved.append("checklist")
     for item in items:
         services.checklist_response_save(enrollment=enrollment, item=item, answer=item.ok_answer)
+    asking = [s.module for s in state.stages if s.module.teach_back.strip()]
+    if asking:
+        if patient_state(enrollment).result.status == Readiness.READY:
+            raise GateFailed("teach-back", "ready before the teach-back answers were written")
+        proved.append("teach-back")
+    for module in asking:
+        services.teach_back_save(enrollment=enrollment, module=module, text="In my own words.")
     if patient_state(enrollment).result.status != Readiness.READY:
         raise GateFailed("ready", "a patient who did everything is not ready")
     proved.append("ready")
