@@ -86,3 +86,25 @@ def test_before_the_quiz_is_passed_the_teach_back_sends_the_patient_to_the_quiz(
 
 def test_a_stage_without_a_teach_back_question_is_404(patient_client, first):
     assert patient_client.get(f"/learn/{first.slug}/teach-back/").status_code == 404
+
+
+def test_the_brief_section_shows_each_stage_with_the_patients_words_escaped(
+    patient, patient_client, asking, second
+):
+    from django.template.loader import render_to_string
+
+    from education.selectors.assessment import brief_teach_backs
+
+    second.teach_back = "In your own words, what upkeep does it need?"
+    second.save()
+    services.content_publish(obj=second)
+    _pass(patient_client, patient, asking)
+    patient_client.post(f"/learn/{asking.slug}/teach-back/", {"text": "<i>Tested</i> still"})
+
+    rows = brief_teach_backs(patient_state(enrollment_of(patient)))
+    html = render_to_string("education/clinic/_teach_back.html", {"teach_backs": rows})
+
+    assert [row.module.pk for row in rows] == [asking.pk, second.pk]
+    assert "&lt;i&gt;Tested&lt;/i&gt; still" in html and "<i>" not in html
+    assert PROMPT in html and "In your own words, what upkeep does it need?" in html
+    assert "Not written yet." in html
