@@ -85,12 +85,17 @@ def invitation_get_from_token(token: str) -> Invitation:
             _("This invitation link is not valid. Check that you copied the whole link.")
         ) from exc
     invitation = (
-        Invitation.objects.select_related("clinic")
+        Invitation.objects.select_related("clinic", "invited_by")
         .filter(pk=data.get("i"), nonce=data.get("n"))
         .first()
     )
     if invitation is None:
         raise AccountsError(_("This invitation link is not valid."))
+    if invitation.invited_by is not None and not invitation.invited_by.is_active:
+        # The person who invited them has left the clinic: the link dies with them.
+        raise AccountsError(
+            _("This invitation is no longer valid. Ask your clinic to send you a new one.")
+        )
     if invitation.is_accepted:
         raise AccountsError(
             _("This invitation has already been used. Sign in with your e-mail address.")
@@ -151,22 +156,87 @@ def invitation_create(
         created_at=now,
         expires_at=now + settings.INVITATION_MAX_AGE,
     )
-    link = invitation_url(invitation, request)
-    context = {"invitation": invitation, "link": link, "clinic": inviter.clinic}
-    transaction.on_commit(
-        lambda: send_mail(
-            subject=_("Your invitation to ConsultReady from %(clinic)s")
-            % {"clinic": inviter.clinic.name},
-            message=render_to_string("accounts/email/invitation.txt", context),
-            from_email=None,
-            recipient_list=[email],
-        )
-    )
+    _invitation_mail(invitation, inviter.clinic, request)
     audit_record(
         action="accounts.invitation.sent",
         actor=inviter,
         request=request,
         detail={"invitation": invitation.pk, "role": role},
+    )
+    return invitation
+
+
+def _invitation_mail(invitation: Invitation, clinic, request=None) -> None:
+    link = invitation_url(invitation, request)
+    context = {"invitation": invitation, "link": link, "clinic": clinic}
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=_("Your invitation to ConsultReady from %(clinic)s") % {"clinic": clinic.name},
+            message=render_to_string("accounts/email/invitation.txt", context),
+            from_email=None,
+            recipient_list=[invitation.email],
+        )
+    )
+
+
+def invitations_pending_for(staff: User):
+    """The clinic's invitations not yet accepted, expired or revoked that
+    ``staff`` may send: patients for clinicians, everyone for clinic admins."""
+    roles = [r for r in User.Role.values if _can_invite(staff, r)]
+    return (
+        Invitation.objects.filter(
+            clinic_id=staff.clinic_id,
+            role__in=roles,
+            accepted_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("invited_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def _pending_locked(actor: User, invitation_id: int) -> Invitation:
+    invitation = (
+        invitations_pending_for(actor)
+        .select_for_update(of=("self",))
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None:
+        raise AccountsError(_("This invitation is no longer pending."))
+    return invitation
+
+
+@transaction.atomic
+def invitation_resend(*, actor: User, invitation_id: int, request=None) -> Invitation:
+    """Send a fresh link with a new expiry; the old link stops working."""
+    invitation = _pending_locked(actor, invitation_id)
+    now = timezone.now()
+    invitation.nonce = Invitation._meta.get_field("nonce").get_default()
+    invitation.expires_at = now + settings.INVITATION_MAX_AGE
+    invitation.save(update_fields=["nonce", "expires_at"])
+    _invitation_mail(invitation, actor.clinic, request)
+    audit_record(
+        action="accounts.invitation.resent",
+        actor=actor,
+        request=request,
+        detail={"invitation": invitation.pk, "role": invitation.role},
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, actor: User, invitation_id: int, request=None) -> Invitation:
+    """End an invitation now: its link stops working and it leaves the pending list."""
+    invitation = _pending_locked(actor, invitation_id)
+    invitation.nonce = Invitation._meta.get_field("nonce").get_default()
+    invitation.expires_at = timezone.now()
+    invitation.save(update_fields=["nonce", "expires_at"])
+    audit_record(
+        action="accounts.invitation.revoked",
+        actor=actor,
+        request=request,
+        detail={"invitation": invitation.pk, "role": invitation.role},
     )
     return invitation
 

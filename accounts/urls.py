@@ -69,6 +69,17 @@ urlpatterns = [
     ),
     path("invitation/<str:token>/", views.invitation_accept_view, name="invitation-accept"),
     path("invitations/new/", views.invitation_create_view, name="invitation-create"),
+    path("invitations/", views.invitation_list_view, name="invitation-list"),
+    path(
+        "invitations/<id:invitation_id>/resend/",
+        views.invitation_resend_view,
+        name="invitation-resend",
+    ),
+    path(
+        "invitations/<id:invitation_id>/revoke/",
+        views.invitation_revoke_view,
+        name="invitation-revoke",
+    ),
     path("verify/", views.otp_verify_view, name="otp-verify"),
     path("locked/", views.locked_out_page, name="locked-out"),
     path("two-factor/setup/", views.otp_setup_view, name="otp-setup"),

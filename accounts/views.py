@@ -3,11 +3,11 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
@@ -26,7 +26,10 @@ from .services import (
     invitation_accept,
     invitation_create,
     invitation_get_from_token,
+    invitation_resend,
+    invitation_revoke,
     invitation_url,
+    invitations_pending_for,
 )
 from .sessions import sessions_end_for_user
 
@@ -123,6 +126,48 @@ def invitation_create_view(request: HttpRequest) -> HttpResponse:
             )
             form = InvitationForm(inviter=request.user)
     return render(request, "accounts/invitation_create.html", {"form": form, "link": link})
+
+
+@clinic_staff_required
+@require_GET
+def invitation_list_view(request: HttpRequest) -> HttpResponse:
+    """The clinic's pending invitations: who, invited by whom, when, until when."""
+    invitations = list(invitations_pending_for(request.user))
+    return render(request, "accounts/invitation_list.html", {"invitations": invitations})
+
+
+@clinic_staff_required
+@require_POST
+def invitation_resend_view(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    invitation = get_object_or_404(invitations_pending_for(request.user), pk=invitation_id)
+    try:
+        invitation_resend(actor=request.user, invitation_id=invitation.pk, request=request)
+    except AccountsError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("A new link is on its way to %(email)s; the earlier link no longer works.")
+            % {"email": invitation.email},
+        )
+    return redirect("accounts:invitation-list")
+
+
+@clinic_staff_required
+@require_POST
+def invitation_revoke_view(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    invitation = get_object_or_404(invitations_pending_for(request.user), pk=invitation_id)
+    try:
+        invitation_revoke(actor=request.user, invitation_id=invitation.pk, request=request)
+    except AccountsError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("The invitation to %(email)s is revoked; its link no longer works.")
+            % {"email": invitation.email},
+        )
+    return redirect("accounts:invitation-list")
 
 
 def _require_staff(request):

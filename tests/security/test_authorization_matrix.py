@@ -71,6 +71,7 @@ class World:
     flags: dict = field(default_factory=dict)  # patient pk -> ChecklistResponse (open flag)
     attempts: dict = field(default_factory=dict)  # patient pk -> last QuizAttempt
     invitation_token: str = ""
+    invitation_ids: dict = field(default_factory=dict)  # clinic pk -> a pending invitation
 
     def user(self, persona: str) -> User | None:
         return None if persona == "anonymous" else getattr(self, persona)
@@ -165,6 +166,11 @@ def make_world() -> World:
         inviter=clinician, email="invited@example.test", full_name="Invited", pathway=pathway
     )
     world.invitation_token = invitation_token(invitation)
+    world.invitation_ids[clinic.pk] = invitation.pk
+    foreign = invitation_create(
+        inviter=other_clinic_clinician, email="invited-elsewhere@example.test", full_name="Other"
+    )
+    world.invitation_ids[other_clinic.pk] = foreign.pk
     return world
 
 
@@ -234,6 +240,12 @@ def _flag(world: World, persona: str, scenario: str) -> dict:
 
 def _invitation(world: World, persona: str, scenario: str) -> dict:
     return {"token": world.invitation_token if scenario == "own" else "not-a-real-token"}
+
+
+def _pending_invitation(world: World, persona: str, scenario: str) -> dict:
+    """A pending invitation of the persona's clinic ("own") or of the other one."""
+    clinic = world.subject(persona, scenario).clinic_id
+    return {"invitation_id": world.invitation_ids[clinic]}
 
 
 def _preview(world: World, persona: str, scenario: str) -> dict:
@@ -427,6 +439,16 @@ MATRIX: dict[str, Row] = {
         (everyone(same("200")), everyone(same("400"))), kwargs=_invitation
     ),
     "accounts:invitation-create": Row(staff_page(same("200"))),
+    "accounts:invitation-list": Row(staff_page(get_only())),
+    # Another clinic's invitation is a 404, exactly as one that does not exist.
+    "accounts:invitation-resend": Row(
+        staff_page(post_only("302>/accounts/invitations/"), post_only("404")),
+        kwargs=_pending_invitation,
+    ),
+    "accounts:invitation-revoke": Row(
+        staff_page(post_only("302>/accounts/invitations/"), post_only("404")),
+        kwargs=_pending_invitation,
+    ),
     "accounts:otp-verify": Row(
         # Already verified: go home. Not yet: the code form (an empty post shows it again).
         (_roles(TO_LOGIN, FORBIDDEN, same("302>/"), same("200")), None),
@@ -463,8 +485,6 @@ MATRIX: dict[str, Row] = {
     # An empty quiz post: the whole page with a message (400), or the form partial (200).
     "education:quiz": Row(patient_page(("200", "200", "400", "200"), NOT_FOUND), kwargs=_module),
     "education:quiz-result": Row(patient_page(get_only(), get_only("404")), kwargs=_attempt),
-    # The world's first stage asks no teach-back question.
-    "education:teach-back": Row(patient_page(same("404"), NOT_FOUND), kwargs=_module),
     "education:lesson-detail": Row(patient_page(get_only(), get_only("404")), kwargs=_lesson),
     "education:lesson-complete": Row(
         patient_page(post_only("302>/learn/"), post_only("404")), kwargs=_lesson
@@ -600,7 +620,8 @@ def test_a_flag_of_another_patient_in_the_same_clinic_is_404_under_a_known_patie
 STAFF_ONLY = [
     name
     for name, row in MATRIX.items()
-    if name.startswith(("clinic:", "preview:", "admin:")) or name == "accounts:invitation-create"
+    if name.startswith(("clinic:", "preview:", "admin:", "accounts:invitation-"))
+    and name != "accounts:invitation-accept"
 ]
 
 
