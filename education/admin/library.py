@@ -67,7 +67,7 @@ class ModuleAdmin(VersionedAdmin):
 class QuestionInline(RetirableInline, admin.StackedInline):
     model = Question
     extra = 0
-    fields = ["order", "kind", "prompt", "lesson", "section", "retired_at"]
+    fields = ["order", "kind", "objective", "prompt", "lesson", "section", "retired_at"]
     show_change_link = True
     autocomplete_fields = ["lesson"]
 
@@ -99,11 +99,21 @@ class QuestionAdmin(LibraryAdmin):
 
     list_display = ["prompt", "quiz", "kind", "order", "retired_at"]
     list_filter = ["kind", "quiz"]
-    search_fields = ["prompt", "explanation"]
+    search_fields = ["prompt", "explanation", "objective"]
     list_select_related = ["quiz"]
     autocomplete_fields = ["lesson"]
     inlines = [ChoiceInline]
-    fields = ["quiz", "order", "kind", "prompt", "explanation", "lesson", "section", "retired_at"]
+    fields = [
+        "quiz",
+        "order",
+        "kind",
+        "objective",
+        "prompt",
+        "explanation",
+        "lesson",
+        "section",
+        "retired_at",
+    ]
 
     def get_queryset(self, request):
         queryset = Question.all_objects.all()
