@@ -36,11 +36,16 @@ def brief_view(*, staff: User, enrollment: Enrollment, ip: str | None = None) ->
     )
 
 
-def export_download(*, staff: User, filters: DashboardFilters, ip: str | None = None) -> None:
-    """Record that a staff member downloaded the patient list (filters only,
-    never the search text)."""
+def export_download(
+    *, staff: User, filters: DashboardFilters, export: str = "patients", ip: str | None = None
+) -> None:
+    """Record that a staff member downloaded the patient list or its detail
+    (filters only, never the search text)."""
     audit_record(
-        action="education.export.downloaded", actor=staff, ip=ip, detail=filters.audit_detail()
+        action="education.export.downloaded",
+        actor=staff,
+        ip=ip,
+        detail={**filters.audit_detail(), "export": export},
     )
 
 

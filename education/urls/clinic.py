@@ -7,6 +7,7 @@ app_name = "clinic"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("export.csv", views.export_csv, name="export-csv"),
+    path("export-detail.csv", views.export_detail_csv, name="export-detail-csv"),
     path("patients/<id:patient_id>/", views.brief, name="brief"),
     path(
         "patients/<id:patient_id>/consultation/",

@@ -17,7 +17,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.permissions import clinic_staff_required
 from education import access, services
-from education.exports import enrollments_csv
+from education.exports import enrollment_details_csv, enrollments_csv
 from education.forms.clinician import (
     ConsultationForm,
     DashboardFilterForm,
@@ -83,21 +83,37 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     return render_page_or_fragment(request, DASHBOARD_TEMPLATE, context, fragments="patient-table")
 
 
+def _csv_response(request: HttpRequest, *, export: str) -> StreamingHttpResponse:
+    filters = DashboardFilterForm(request.GET).filters()
+    rows = enrollment_list_for_staff(request.user, filters=filters)
+    services.export_download(
+        staff=request.user, filters=filters, export=export, ip=client_ip(request)
+    )
+    tz = request.user.clinic.tzinfo
+    body = (
+        enrollments_csv(rows, tz=tz)
+        if export == "patients"
+        else enrollment_details_csv(rows, tz=tz)
+    )
+    response = StreamingHttpResponse(body, content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime(timezone.now(), tz)
+    response["Content-Disposition"] = (
+        f'attachment; filename="consultready-{export}-{stamp:%Y-%m-%d}.csv"'
+    )
+    return response
+
+
 @clinic_staff_required
 @require_GET
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
-    filters = DashboardFilterForm(request.GET).filters()
-    rows = enrollment_list_for_staff(request.user, filters=filters)
-    services.export_download(staff=request.user, filters=filters, ip=client_ip(request))
-    response = StreamingHttpResponse(
-        enrollments_csv(rows, tz=request.user.clinic.tzinfo),
-        content_type="text/csv; charset=utf-8",
-    )
-    stamp = timezone.localtime(timezone.now(), request.user.clinic.tzinfo)
-    response["Content-Disposition"] = (
-        f'attachment; filename="consultready-patients-{stamp:%Y-%m-%d}.csv"'
-    )
-    return response
+    return _csv_response(request, export="patients")
+
+
+@clinic_staff_required
+@require_GET
+def export_detail_csv(request: HttpRequest) -> StreamingHttpResponse:
+    """Flags with notes, questions, reviews and outcomes of the listed patients."""
+    return _csv_response(request, export="detail")
 
 
 # --- Patient brief ----------------------------------------------------------

@@ -492,6 +492,7 @@ MATRIX: dict[str, Row] = {
     # Clinician pages.
     "clinic:dashboard": Row(staff_page(get_only())),
     "clinic:export-csv": Row(staff_page(get_only())),
+    "clinic:export-detail-csv": Row(staff_page(get_only())),
     "clinic:brief": Row(staff_page(get_only(), get_only("404")), kwargs=_patient),
     # An empty consultation date clears it (by design); back to the brief.
     "clinic:consultation-update": Row(
