@@ -36,6 +36,17 @@ def brief_view(*, staff: User, enrollment: Enrollment, ip: str | None = None) ->
     )
 
 
+def dashboard_view(*, staff: User, filters: DashboardFilters, ip: str | None = None) -> None:
+    """Record that a staff member looked at the patient list, or searched it
+    (the filters, and whether there was a search; never the search text)."""
+    audit_record(
+        action="education.dashboard.searched" if filters.q else "education.dashboard.viewed",
+        actor=staff,
+        ip=ip,
+        detail=filters.audit_detail(),
+    )
+
+
 def export_download(
     *, staff: User, filters: DashboardFilters, export: str = "patients", ip: str | None = None
 ) -> None:

@@ -67,6 +67,7 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     form = DashboardFilterForm(request.GET)
     filters = form.filters()
     rows = enrollment_list_for_staff(request.user, filters=filters)
+    services.dashboard_view(staff=request.user, filters=filters, ip=client_ip(request))
     page = Paginator(DeferredJoinList(rows), DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,

@@ -8,15 +8,16 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import PatientProfile, User
-from education.models import Enrollment, ReadinessStatus
+from education.models import AuditEvent, Enrollment, ReadinessStatus
 from tests.builders import make_patient
 
 URL = "/clinic/"
-# Session, user, OTP device, then the page's own four: this week's consultations (whole
-# page only), the count, the ids of one page (an index-only scan however deep the page)
-# and those rows with their joins. A filter swap under htmx skips the week.
-DASHBOARD_QUERIES = 7
-DASHBOARD_FRAGMENT_QUERIES = 6
+# Session, user, OTP device, the audit event of the look, then the page's own four: this
+# week's consultations (whole page only), the count, the ids of one page (an index-only
+# scan however deep the page) and those rows with their joins. A filter swap under htmx
+# skips the week.
+DASHBOARD_QUERIES = 8
+DASHBOARD_FRAGMENT_QUERIES = 7
 
 
 def bulk_patients(clinic, pathway, count, *, prefix="Bulk", primary_clinician=None, **fields):
@@ -296,3 +297,16 @@ def test_each_stacked_cell_carries_its_column_label(clinician_client, roster):
     page = names_in(clinician_client.get(URL))
     for label in ("Consultation", "Readiness", "Open flags", "First-attempt score"):
         assert f'data-label="{label}"' in page
+
+
+def test_looking_and_searching_are_audited_without_the_search_text(
+    clinician_client, clinician, roster
+):
+    clinician_client.get(URL)
+    clinician_client.get(URL, {"q": "Flagged", "status": "1_needs_discussion"})
+    viewed = AuditEvent.objects.get(action="education.dashboard.viewed")
+    searched = AuditEvent.objects.get(action="education.dashboard.searched")
+    assert viewed.actor == searched.actor == clinician
+    assert searched.detail["search"] is True
+    assert searched.detail["status"] == "1_needs_discussion"
+    assert "Flagged" not in str(searched.detail)
