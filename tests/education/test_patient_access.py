@@ -29,6 +29,7 @@ def routes(patient, pathway):
         "summary": "/learn/summary/",
         "quiz": f"/learn/{first.slug}/quiz/",
         "quiz-result": f"/learn/{first.slug}/quiz/result/1/",
+        "teach-back": f"/learn/{first.slug}/teach-back/",
         "lesson-detail": f"/learn/{first.slug}/{lesson.slug}/",
         "lesson-complete": f"/learn/{first.slug}/{lesson.slug}/read/",
     }
