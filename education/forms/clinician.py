@@ -116,6 +116,12 @@ class ReviewForm(_Form):
 
 
 class OutcomeForm(_Form):
+    """Shares the brief with the review form, so its ids carry their own prefix."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "consultation-outcome-%s")
+        super().__init__(*args, **kwargs)
+
     outcome = forms.ChoiceField(
         label=_("What happened"),
         choices=ConsultationOutcome.Outcome.choices,

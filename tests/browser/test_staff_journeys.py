@@ -72,12 +72,14 @@ def test_clinician_filters_reads_brief_closes_flag_reviews_and_exports(
     misconceptions = page.locator("section[aria-labelledby=misconceptions-heading]")
     question = first.quiz.questions.order_by("order").first()
     expect(misconceptions).to_contain_text(question.prompt)
-    checklist = page.locator("section[aria-labelledby=checklist-heading]")
-    expect(checklist).to_contain_text("1 open flag to discuss")
-    expect(checklist.get_by_text("Open flag", exact=True)).to_be_visible()
+    # The open flag heads the brief, with the patient's words and its form.
+    discuss = page.locator("section[aria-labelledby=discuss-heading]")
+    expect(discuss).to_contain_text("1 open flag")
+    expect(discuss).to_contain_text("Unsure.")
 
-    checklist.get_by_role("button", name="Mark discussed").click()
+    discuss.get_by_role("button", name="Mark discussed").click()
     page.wait_for_load_state()
+    expect(page.locator("section[aria-labelledby=discuss-heading]")).to_contain_text("0 open flags")
     checklist = page.locator("section[aria-labelledby=checklist-heading]")
     expect(checklist.get_by_text("Open flag", exact=True)).to_have_count(0)
     response = enrollment.checklist_responses.get(item=item)
@@ -96,7 +98,7 @@ def test_clinician_filters_reads_brief_closes_flag_reviews_and_exports(
 
     page.goto(base + "/clinic/")
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Export CSV").click()
+        page.get_by_role("link", name="Export CSV", exact=True).click()
     download = download_info.value
     assert download.suggested_filename.endswith(".csv")
     text = Path(download.path()).read_text(encoding="utf-8-sig")

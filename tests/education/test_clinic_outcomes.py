@@ -1,6 +1,7 @@
 """Consultation outcomes: recorded from the brief like a review, append-only,
 audited; a rescheduled consultation moves the date; the dashboard filters by them."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -151,3 +152,10 @@ def test_dashboard_filters_by_latest_outcome(clinician_client, clinic, pathway, 
     assert "Patient Unseen" not in page
     page = clinician_client.get("/clinic/", {"outcome": "declined"}).content.decode()
     assert "Patient Changed" in page and "Patient Consented" not in page
+
+
+def test_outcome_and_review_forms_share_no_ids(clinician_client, patient):
+
+    page = clinician_client.get(f"/clinic/patients/{patient.pk}/").content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))
