@@ -212,10 +212,16 @@ class PatientProfile(models.Model):
         limit_choices_to={"role__in": ["clinician", "clinic_admin"]},
     )
     consultation_at = models.DateTimeField(_("consultation date and time"), null=True, blank=True)
+    # Optional: tells apart patients with the same name.
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    record_number = models.CharField(_("clinic record number"), max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("patient profile")
         verbose_name_plural = _("patient profiles")
+        indexes = [
+            models.Index(fields=["record_number"], name="accounts_profile_record_number"),
+        ]
 
     def __str__(self):
         return str(self.user)
@@ -253,6 +259,8 @@ class Invitation(models.Model):
         blank=True,
         related_name="+",
     )
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    record_number = models.CharField(_("clinic record number"), max_length=40, blank=True)
     nonce = models.CharField(max_length=32, default=_new_invitation_nonce, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
