@@ -21,6 +21,10 @@ from .base import LibraryInline, VersionedAdmin
 DRAFT_ONLY_FIELDS = ("draft_sources", "change_note", "submit_for_review")
 
 
+def lesson_preview_url(lesson: Lesson) -> str:
+    return reverse("preview:lesson", args=[lesson.pk])
+
+
 class LessonAdminForm(forms.ModelForm):
     draft_sources = forms.CharField(
         label=_("sources"),
@@ -290,7 +294,7 @@ class LessonAdmin(VersionedAdmin):
             return "—"
         return format_html(
             '<a href="{}">{}</a>',
-            reverse("preview:lesson", args=[obj.pk]),
+            lesson_preview_url(obj),
             _("Preview as a patient"),
         )
 
@@ -338,4 +342,6 @@ class LessonAdmin(VersionedAdmin):
         )
 
     def view_on_site(self, obj):
-        return obj.get_absolute_url() if obj.is_published else None
+        """ "View on site" opens the preview as a patient: the admin links to
+        the editor's preview, never to a patient page."""
+        return lesson_preview_url(obj)

@@ -5,7 +5,6 @@ import json
 
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -347,9 +346,6 @@ class Lesson(Versioned):
 
     def __str__(self):
         return self.title
-
-    def get_absolute_url(self):
-        return reverse("education:lesson-detail", args=[self.module.slug, self.slug])
 
     @property
     def points(self):

@@ -125,6 +125,13 @@ def test_preview_shows_a_draft_to_staff_only(editor_client, patient_client, curr
     assert lesson.title not in response.content.decode()
 
 
+def test_view_on_site_opens_the_preview_as_a_patient(editor_client, curriculum):
+    lesson = Lesson.objects.order_by("pk").first()
+    body = editor_client.get(f"/admin/education/lesson/{lesson.pk}/change/").content.decode()
+    assert f'href="/preview/lessons/{lesson.pk}/" class="viewsitelink"' in body
+    assert f"/learn/{lesson.module.slug}/{lesson.slug}/" not in body
+
+
 def test_patients_cannot_reach_the_admin(patient_client):
     response = patient_client.get("/admin/", follow=True)
     assert response.status_code == 403

@@ -5,6 +5,7 @@ import uuid
 from datetime import date
 
 import pytest
+from django.urls import reverse
 
 from accounts.models import Invitation, User
 from accounts.services import invitation_create, invitation_url
@@ -152,7 +153,9 @@ def test_reading_a_lesson_is_recorded_for_the_reader(
 ):
     lesson = _first_module(pathway).lessons.order_by("order")[0]
     before = others_snapshot(*bystanders)
-    response = patient_client.post(f"{lesson.get_absolute_url()}read/", extras)
+    response = patient_client.post(
+        reverse("education:lesson-complete", args=[lesson.module.slug, lesson.slug]), extras
+    )
     assert response.status_code == 302
     assert LessonCompletion.objects.get(lesson=lesson).patient == patient
     assert others_snapshot(*bystanders) == before
