@@ -1,6 +1,9 @@
+from datetime import date
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from education.models import Pathway, PublishStatus
@@ -88,6 +91,21 @@ class InvitationForm(forms.Form):
     pathway = forms.ModelChoiceField(
         label=_("Pathway"), queryset=Pathway.objects.none(), required=False
     )
+    date_of_birth = forms.DateField(
+        label=_("Date of birth (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Tells apart patients with the same name."),
+    )
+    record_number = forms.CharField(
+        label=_("Clinic record number (optional)"), max_length=40, required=False
+    )
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data.get("date_of_birth")
+        if born and not (date(1900, 1, 1) <= born <= timezone.localdate()):
+            raise forms.ValidationError(_("Enter a date of birth between 1900 and today."))
+        return born
 
     def __init__(self, *args, inviter: User, **kwargs):
         super().__init__(*args, **kwargs)

@@ -129,6 +129,8 @@ def invitation_create(
     primary_clinician: User | None = None,
     consultation_at=None,
     pathway=None,
+    date_of_birth=None,
+    record_number: str = "",
     request=None,
 ) -> Invitation:
     """Invite someone into the inviter's own clinic and e-mail them the link."""
@@ -153,6 +155,8 @@ def invitation_create(
         primary_clinician=primary_clinician if role == User.Role.PATIENT else None,
         consultation_at=consultation_at if role == User.Role.PATIENT else None,
         pathway=pathway if role == User.Role.PATIENT else None,
+        date_of_birth=date_of_birth if role == User.Role.PATIENT else None,
+        record_number=(record_number or "").strip() if role == User.Role.PATIENT else "",
         created_at=now,
         expires_at=now + settings.INVITATION_MAX_AGE,
     )
@@ -276,6 +280,8 @@ def invitation_accept(
             user=user,
             primary_clinician=invitation.primary_clinician,
             consultation_at=invitation.consultation_at,
+            date_of_birth=invitation.date_of_birth,
+            record_number=invitation.record_number,
         )
         if invitation.pathway_id:
             from education.services import enrollment_create

@@ -113,6 +113,8 @@ def invitation_create_view(request: HttpRequest) -> HttpResponse:
                 primary_clinician=data["primary_clinician"],
                 consultation_at=data["consultation_at"],
                 pathway=data["pathway"],
+                date_of_birth=data["date_of_birth"],
+                record_number=data["record_number"],
                 request=request,
             )
         except AccountsError as error:

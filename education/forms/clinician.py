@@ -52,7 +52,7 @@ class DashboardFilterForm(_Form):
         choices=[("", _("All patients of the clinic")), ("1", _("My patients"))],
     )
     q = forms.CharField(
-        label=_("Search by name or e-mail"),
+        label=_("Search by name, e-mail or record number"),
         required=False,
         max_length=SEARCH_MAX_LENGTH,
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),

@@ -103,7 +103,9 @@ def enrollment_list_for_staff(staff: User, *, filters: DashboardFilters) -> Quer
         rows = rows.alias(latest_outcome=latest_outcome()).filter(latest_outcome=filters.outcome)
     if filters.q:
         rows = rows.filter(
-            Q(patient__full_name__icontains=filters.q) | Q(patient__email__icontains=filters.q)
+            Q(patient__full_name__icontains=filters.q)
+            | Q(patient__email__icontains=filters.q)
+            | Q(patient__patient_profile__record_number=filters.q)
         )
     return rows.select_related("patient", "patient__patient_profile__primary_clinician").order_by(
         *dashboard_ordering(filters.sort)
