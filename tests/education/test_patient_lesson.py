@@ -272,3 +272,16 @@ def test_lesson_query_count_does_not_grow_with_lessons_or_glossary(login, clinic
 
     assert counts[0] == counts[1]
     assert counts[0] <= 11
+
+
+def test_the_editor_preview_shows_the_lesson_body_exactly_as_the_patient_sees_it(
+    patient_client, library_editor_client, first, lesson
+):
+    def body(html):
+        return html.split("</header>", 1)[1].split("</article>", 1)[0].strip()
+
+    patient_html = main(patient_client.get(url(first, lesson)))
+    preview_html = main(library_editor_client.get(f"/preview/lessons/{lesson.pk}/"))
+
+    assert "<li>One point.</li>" in body(patient_html)
+    assert body(preview_html) == body(patient_html)
