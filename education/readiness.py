@@ -130,39 +130,41 @@ def item_is_satisfied(item: ItemSpec, progress: Progress) -> bool:
     return answer == item.ok_answer or item.id in progress.discussed_flag_item_ids
 
 
-def evaluate(pathway: PathwaySpec, progress: Progress) -> Readiness:
-    states = stage_states(pathway, progress)
+def _stage_reasons(module: ModuleSpec, progress: Progress) -> list[str]:
+    """What is still to do in one stage that is not completed."""
     reasons: list[str] = []
-
-    for module, state in zip(pathway.modules, states, strict=True):
-        if state == StageState.COMPLETED:
-            continue
-        unread = sum(1 for i in module.lesson_ids if i not in progress.lessons_read)
-        if unread:
-            reasons.append(
-                ngettext(
-                    "%(count)s lesson in “%(module)s” not yet read",
-                    "%(count)s lessons in “%(module)s” not yet read",
-                    unread,
-                )
-                % {"count": unread, "module": module.title}
+    unread = sum(1 for i in module.lesson_ids if i not in progress.lessons_read)
+    if unread:
+        reasons.append(
+            ngettext(
+                "%(count)s lesson in “%(module)s” not yet read",
+                "%(count)s lessons in “%(module)s” not yet read",
+                unread,
             )
-        if module.quiz_id is not None and module.quiz_id not in progress.quizzes_passed:
-            reasons.append(
-                _("Quiz “%(quiz)s” not yet passed") % {"quiz": module.quiz_title or module.title}
-            )
-        reasons.extend(
-            _("Not yet shown: %(objective)s") % {"objective": objective}
-            for objective in objectives_missing(module, progress)
+            % {"count": unread, "module": module.title}
         )
-
-    # Never graded, but required: one reason per stage still without its answer.
+    if module.quiz_id is not None and module.quiz_id not in progress.quizzes_passed:
+        reasons.append(
+            _("Quiz “%(quiz)s” not yet passed") % {"quiz": module.quiz_title or module.title}
+        )
     reasons.extend(
+        _("Not yet shown: %(objective)s") % {"objective": objective}
+        for objective in objectives_missing(module, progress)
+    )
+    return reasons
+
+
+def _teach_back_reasons(pathway: PathwaySpec, progress: Progress) -> list[str]:
+    """Never graded, but required: one reason per stage still without its answer."""
+    return [
         _("Not yet written in your own words: “%(module)s”") % {"module": module.title}
         for module in pathway.modules
         if module.teach_back and module.id not in progress.teach_backs
-    )
+    ]
 
+
+def _checklist_reasons(pathway: PathwaySpec, progress: Progress) -> list[str]:
+    reasons: list[str] = []
     required = [item for item in pathway.checklist_items if item.required]
     unanswered = [i for i in required if i.id not in progress.checklist_answers]
     if unanswered:
@@ -184,7 +186,12 @@ def evaluate(pathway: PathwaySpec, progress: Progress) -> Readiness:
             )
             % {"count": open_flags}
         )
+    return reasons
 
+
+def _percent(pathway: PathwaySpec, progress: Progress) -> int:
+    """Lessons read, quizzes passed and required items satisfied, out of all."""
+    required = [item for item in pathway.checklist_items if item.required]
     total_units = sum(len(m.lesson_ids) + (m.quiz_id is not None) for m in pathway.modules)
     total_units += len(required)
     done_units = sum(
@@ -193,26 +200,39 @@ def evaluate(pathway: PathwaySpec, progress: Progress) -> Readiness:
         for m in pathway.modules
     )
     done_units += sum(1 for i in required if item_is_satisfied(i, progress))
-    percent = 100 if total_units == 0 else round(100 * done_units / total_units)
+    return 100 if total_units == 0 else round(100 * done_units / total_units)
 
+
+def _status(progress: Progress, reasons: list[str]) -> Status:
     started = bool(
         progress.lessons_read or progress.quizzes_attempted or progress.checklist_answers
     )
-    if open_flags:
-        status = Status.NEEDS_DISCUSSION
-    elif not reasons:
-        status = Status.READY
-    elif not started:
-        status = Status.NOT_STARTED
-    else:
-        status = Status.IN_PROGRESS
+    if progress.open_flag_item_ids:
+        return Status.NEEDS_DISCUSSION
+    if not reasons:
+        return Status.READY
+    if not started:
+        return Status.NOT_STARTED
+    return Status.IN_PROGRESS
+
+
+def evaluate(pathway: PathwaySpec, progress: Progress) -> Readiness:
+    states = stage_states(pathway, progress)
+    reasons: list[str] = []
+    for module, state in zip(pathway.modules, states, strict=True):
+        if state != StageState.COMPLETED:
+            reasons.extend(_stage_reasons(module, progress))
+    reasons.extend(_teach_back_reasons(pathway, progress))
+    reasons.extend(_checklist_reasons(pathway, progress))
+
+    status = _status(progress, reasons)
+    percent = _percent(pathway, progress)
     if status != Status.READY and percent == 100:
         percent = 99
-
     return Readiness(
         status=status,
         reasons=tuple(reasons),
         percent=percent,
         stage_states=states,
-        open_flags=open_flags,
+        open_flags=len(progress.open_flag_item_ids),
     )
