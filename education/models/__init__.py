@@ -2,7 +2,6 @@ from .assessment import TeachBack
 from .content import (
     Checklist,
     ChecklistItem,
-    Choice,
     CurriculumFile,
     EvidenceLabel,
     GlossaryTerm,
@@ -12,8 +11,6 @@ from .content import (
     Pathway,
     PathwayModule,
     PublishStatus,
-    Question,
-    Quiz,
     Therapy,
 )
 from .outcomes import ConsultationOutcome
@@ -28,6 +25,7 @@ from .progress import (
     QuizAttempt,
     ReadinessStatus,
 )
+from .quizzes import Choice, Question, Quiz
 from .versions import LessonDraft, LessonVersion
 
 __all__ = [
