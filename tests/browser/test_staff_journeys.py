@@ -60,7 +60,9 @@ def test_clinician_filters_reads_brief_closes_flag_reviews_and_exports(
     page_check(page, "clinic-dashboard")
 
     mark_same_page(page)
-    page.get_by_label("Search by name, e-mail or record number").press_sequentially("Alice", delay=30)
+    page.get_by_label("Search by name, e-mail or record number").press_sequentially(
+        "Alice", delay=30
+    )
     expect(table).not_to_contain_text("Bob Hartley")
     expect(table).to_contain_text("Alice Moreno")
     expect(page).to_have_url(re.compile(r"[?&]q=Alice"))
