@@ -485,6 +485,8 @@ MATRIX: dict[str, Row] = {
     # An empty quiz post: the whole page with a message (400), or the form partial (200).
     "education:quiz": Row(patient_page(("200", "200", "400", "200"), NOT_FOUND), kwargs=_module),
     "education:quiz-result": Row(patient_page(get_only(), get_only("404")), kwargs=_attempt),
+    # The world's first stage asks no teach-back question.
+    "education:teach-back": Row(patient_page(same("404"), NOT_FOUND), kwargs=_module),
     "education:lesson-detail": Row(patient_page(get_only(), get_only("404")), kwargs=_lesson),
     "education:lesson-complete": Row(
         patient_page(post_only("302>/learn/"), post_only("404")), kwargs=_lesson
