@@ -27,6 +27,7 @@ from education.forms.clinician import (
 )
 from education.models import Enrollment
 from education.pagination import DeferredJoinList
+from education.selectors.assessment import brief_teach_backs
 from education.selectors.clinic import (
     DASHBOARD_PAGE_SIZE,
     consultation_week_for_staff,
@@ -154,6 +155,7 @@ def _render_brief(
         "review_form": review_form or ReviewForm(),
         "outcome_form": outcome_form or OutcomeForm(),
         "reminders_sent": list(reminders_sent_for_enrollment(enrollment.pk)),
+        "teach_backs": brief_teach_backs(brief.state),
         "checklist_rows": checklist_rows,
     }
     # A form with errors: htmx swaps that form's partial; without JavaScript the

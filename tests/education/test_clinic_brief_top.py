@@ -62,3 +62,22 @@ def test_details_are_folded(clinician_client, patient):
     details = page.split('id="details-heading"')[1]
     assert details.count("<details>") == 6
     assert "<details open" not in page
+
+
+def test_the_brief_shows_the_patients_teach_back_in_their_own_words(clinician_client, patient):
+    from education.models import Module, TeachBack
+    from tests.education.pages import enrollment_of
+
+    enrollment = enrollment_of(patient)
+    module = Module.objects.filter(pathways=enrollment.pathway).order_by("pk").first()
+    module.teach_back = "In your own words, what does investigational mean?"
+    module.save()
+    TeachBack.objects.create(
+        enrollment=enrollment,
+        module=module,
+        prompt=module.teach_back,
+        text="It means <b>not proven</b> yet.",
+    )
+    page = clinician_client.get(f"/clinic/patients/{patient.pk}/").content.decode()
+    assert 'id="teach-back-heading"' in page
+    assert "It means &lt;b&gt;not proven&lt;/b&gt; yet." in page
