@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from accounts.models import Clinic, User
 from education import services
 from education.governance import library_editors_group
-from education.models import ChecklistItem, ClinicianReview, Enrollment
+from education.models import ChecklistItem, ClinicianReview, Enrollment, LessonDraft
 from tests.builders import PASSWORD, make_patient, make_staff
 
 from .helpers import (
@@ -110,30 +110,46 @@ def test_clinician_filters_reads_brief_closes_flag_reviews_and_exports(
 def test_library_editor_publishes_edited_lesson_and_reader_sees_it_was_updated(
     live_server, page, browser, clinic, curriculum, totp_device, page_check
 ):
+    """One library editor edits a published lesson (a draft patients do not see), a
+    second approves and publishes it, and the reader is told it was updated."""
     base = live_server.url
     library = Clinic.objects.create(name="ConsultReady library", slug="library")
-    editor = make_staff(
-        clinic=library, role=User.Role.CLINICIAN, full_name="Library Editor", is_staff=True
+    editor, reviewer = (
+        make_staff(clinic=library, role=User.Role.CLINICIAN, full_name=name, is_staff=True)
+        for name in ("Library Editor", "Library Reviewer")
     )
-    editor.groups.add(library_editors_group())
-    device = totp_device(editor)
+    for person in (editor, reviewer):
+        person.groups.add(library_editors_group())
     patient = make_patient(clinic=clinic, pathway=curriculum, full_name="Pat Reader")
     first = stages(curriculum)[0]
     read_lessons(Enrollment.objects.get(patient=patient), first)
     lesson = first.lessons.order_by("order").first()
 
-    sign_in_staff(page, base, editor, device, PASSWORD)
+    sign_in_staff(page, base, editor, totp_device(editor), PASSWORD)
     page.goto(f"{base}/admin/education/lesson/{lesson.pk}/change/")
-    expect(page.locator("#id_body")).to_be_visible()
     body = page.locator("#id_body")
+    expect(body).to_be_visible()
     body.fill(body.input_value() + "\n\nA new paragraph added by the library editor.")
+    page.locator("#id_change_note").fill("A paragraph on what to expect.")
+    page.locator("#id_submit_for_review").check()
     page.locator("input[name=_save]").click()
-    page.wait_for_url(re.compile(r"/admin/education/lesson/(\?.*)?$"))
-    page.locator(f"input[name=_selected_action][value='{lesson.pk}']").check()
-    page.locator("select[name=action]").select_option(value="publish")
-    page.locator("button[name=index]").click()
     page.wait_for_load_state()
-    expect(page.locator(".messagelist")).to_contain_text("1 item got a new version")
+    lesson.refresh_from_db()
+    assert "A new paragraph added by the library editor" not in lesson.body  # a draft only
+
+    review = browser.new_context(viewport={"width": 1280, "height": 800})
+    approver = review.new_page()
+    try:
+        sign_in_staff(approver, base, reviewer, totp_device(reviewer), PASSWORD)
+        approver.goto(f"{base}/admin/education/lessondraft/")
+        draft = LessonDraft.objects.get(lesson=lesson)
+        approver.locator(f"input[name=_selected_action][value='{draft.pk}']").check()
+        approver.locator("select[name=action]").select_option(value="approve_and_publish")
+        approver.locator("button[name=index]").click()
+        approver.wait_for_load_state()
+        expect(approver.locator(".messagelist")).to_contain_text("published as a new version")
+    finally:
+        review.close()
 
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     reader = context.new_page()
