@@ -90,6 +90,7 @@ class Question(Retirable):
     )
     section = models.SlugField(
         _("section id"),
+        max_length=100,
         blank=True,
         help_text=_("The id of the lesson heading that teaches it, e.g. what-we-dont-know-yet."),
     )

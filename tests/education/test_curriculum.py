@@ -414,3 +414,25 @@ def test_telogen_effluvium_triggers_do_not_include_chemotherapy():
     lesson = {item["slug"]: item for item in _lessons()}["sudden-shedding-and-other-causes"]
     what_happens = lesson["body"].split("## What happens", 1)[1].split("\n## ", 1)[0]
     assert "chemotherapy" not in what_happens.lower()
+
+
+def test_every_loaded_text_fits_its_column(db):
+    """SQLite does not enforce column lengths; PostgreSQL refuses a value that is too
+    long. Every text the curriculum loads must fit where it is stored."""
+    from django.apps import apps
+    from django.db import models as m
+
+    load_curriculum()
+    too_long = []
+    for model in apps.get_app_config("education").get_models():
+        fields = [
+            f for f in model._meta.concrete_fields if isinstance(f, m.CharField) and f.max_length
+        ]
+        manager = getattr(model, "all_objects", model._default_manager)
+        for row in manager.all():
+            too_long += [
+                f"{model.__name__}.{f.name}={getattr(row, f.attname)!r}"
+                for f in fields
+                if len(getattr(row, f.attname) or "") > f.max_length
+            ]
+    assert not too_long
