@@ -1,6 +1,6 @@
 from django.urls import path
 
-from education.views import assessment, questions
+from education.views import assessment, checklist, questions
 from education.views import patient as views
 
 app_name = "education"
@@ -8,8 +8,8 @@ app_name = "education"
 # Fixed paths first: "checklist/5/" must not be read as a lesson of module "checklist".
 urlpatterns = [
     path("", views.home, name="home"),
-    path("checklist/", views.checklist, name="checklist"),
-    path("checklist/<id:item_id>/", views.checklist_item_save, name="checklist-item"),
+    path("checklist/", checklist.checklist, name="checklist"),
+    path("checklist/<id:item_id>/", checklist.checklist_item_save, name="checklist-item"),
     path("questions/", questions.questions, name="questions"),
     path("questions/<id:question_id>/edit/", questions.question_edit, name="question-edit"),
     path("questions/<id:question_id>/delete/", questions.question_delete, name="question-delete"),
