@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from accounts.models import User
 from education import demo
@@ -46,8 +47,16 @@ class Command(BaseCommand):
         created = demo.synthetic_patients_create(
             count=patients, clinic=target, clinicians=clinicians, pathway=pathway, prefix=prefix
         )
+        booked = demo.demo_week_book(
+            clinic=accounts.clinic, clinician=accounts.users["clinician"], now=timezone.now()
+        )
         self.stdout.write(
-            self.style.SUCCESS(f"Demo data ready ({created} new synthetic patient(s)).")
+            self.style.SUCCESS(f"Demo data ready ({created} new synthetic patients).")
+        )
+        tz = accounts.clinic.tzinfo
+        self.stdout.write(
+            "Consultations booked for clinician@demo.test (clinic time): "
+            + ", ".join(f"{timezone.localtime(when, tz):%a %H:%M}" for when in booked)
         )
         self.stdout.write(
             "\nDemo logins (password: consultready-demo)\n"
