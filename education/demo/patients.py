@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Clinic, PatientProfile, User
 
-from .. import readiness
+from .. import grading, readiness
 from ..models import (
     AttemptAnswer,
     ChecklistItem,
@@ -31,13 +31,22 @@ from .accounts import DEMO_DOMAIN, SYNTHETIC_PREFIX, at_hour
 from .texts import FIRST_NAMES, LAST_NAMES, PATIENT_QUESTIONS, TEACH_BACK_ANSWERS
 
 
+@dataclass(frozen=True)
+class _QuestionPlan:
+    pk: int
+    objective: str
+    correct: list[int]
+    wrong: int  # a wrong choice id
+    texts: dict[int, str]  # by choice id
+
+
 @dataclass
 class _QuizPlan:
     quiz_id: int
     version: int
     pass_mark: int
-    # (question id, correct choice ids, a wrong choice id, texts by choice id)
-    questions: list[tuple[int, list[int], int, dict[int, str]]]
+    must_pass: list[str]
+    questions: list[_QuestionPlan]
 
 
 def _quiz_plans(outline: Outline) -> dict[int, _QuizPlan]:
@@ -50,9 +59,11 @@ def _quiz_plans(outline: Outline) -> dict[int, _QuizPlan]:
             choices = list(question.choices.all())
             correct = [c.pk for c in choices if c.is_correct]
             wrong = next((c.pk for c in choices if not c.is_correct), correct[0])
-            rows.append((question.pk, correct, wrong, {c.pk: c.text for c in choices}))
+            texts = {c.pk: c.text for c in choices}
+            rows.append(_QuestionPlan(question.pk, question.objective, correct, wrong, texts))
+        quiz = stage.quiz
         plans[stage.module.pk] = _QuizPlan(
-            stage.quiz.pk, stage.quiz.version, stage.quiz.pass_mark, rows
+            quiz.pk, quiz.version, quiz.pass_mark, quiz.must_pass_objectives(), rows
         )
     return plans
 
@@ -176,6 +187,7 @@ class _Done:
     answers: dict = field(default_factory=dict)
     open_flags: set = field(default_factory=set)
     teach_backs: set = field(default_factory=set)
+    objectives: set = field(default_factory=set)  # (quiz id, objective) answered right
 
 
 def _progress_create(rng, enrollments, plan: _ProgressPlan):
@@ -240,40 +252,54 @@ def _stages_progress(rng, enrollment, profile, plan, done: _Done, rows: _Rows):
 
 
 def _quiz_progress(rng, enrollment, plan: _QuizPlan, done: _Done, rows: _Rows):
-    """First attempt: often one or two misconceptions; then a pass."""
+    """First attempt: often one or two misconceptions; then a pass. Each
+    attempt draws one variant per objective, as a patient's would."""
     wrong_first = rng.choice([0, 0, 1, 2, 3])
+    seed = rng.randrange(1000)
     for number, wrong in enumerate([wrong_first, 0] if wrong_first else [0], start=1):
         done.last = done.last + timedelta(minutes=rng.randint(2, 60))
-        wrong_ids = set(rng.sample(range(len(plan.questions)), min(wrong, len(plan.questions))))
-        score = round(100 * (len(plan.questions) - len(wrong_ids)) / len(plan.questions))
+        drawn = grading.draw(plan.questions, seed=seed, attempt_number=number)
+        wrong_ids = set(rng.sample([q.pk for q in drawn], min(wrong, len(drawn))))
+        right = {q.objective for q in drawn if q.pk not in wrong_ids and q.objective}
+        done.objectives |= {(plan.quiz_id, objective) for objective in right}
+        score = round(100 * (len(drawn) - len(wrong_ids)) / len(drawn))
+        shown = {objective for quiz_id, objective in done.objectives if quiz_id == plan.quiz_id}
         attempt = QuizAttempt(
             enrollment=enrollment,
             quiz_id=plan.quiz_id,
             quiz_version=plan.version,
             number=number,
             score=score,
-            passed=score >= plan.pass_mark,
+            passed=score >= plan.pass_mark
+            and not grading.missing_objectives(plan.must_pass, shown),
             submitted_at=done.last,
             submission_key=uuid.uuid4(),
+            objectives_right=sorted(right),
         )
         rows.attempts.append(attempt)
         if number == 1:
             done.first_scores.append(score)
-        for q_index, (question_id, correct, wrong_choice, texts) in enumerate(plan.questions):
-            picked = [wrong_choice] if q_index in wrong_ids else correct
-            rows.answers.append(
-                AttemptAnswer(
-                    attempt=attempt,
-                    question_id=question_id,
-                    choice_ids=picked,
-                    answer_text=" · ".join(texts[c] for c in picked),
-                    is_correct=q_index not in wrong_ids,
-                )
-            )
+        rows.answers.extend(_answers(attempt, drawn, wrong_ids))
         done.tried.add(plan.quiz_id)
         if attempt.passed:
             done.passed.add(plan.quiz_id)
             break
+
+
+def _answers(attempt, drawn: list[_QuestionPlan], wrong_ids: set[int]) -> list[AttemptAnswer]:
+    answers = []
+    for question in drawn:
+        picked = [question.wrong] if question.pk in wrong_ids else question.correct
+        answers.append(
+            AttemptAnswer(
+                attempt=attempt,
+                question_id=question.pk,
+                choice_ids=picked,
+                answer_text=" · ".join(question.texts[c] for c in picked),
+                is_correct=question.pk not in wrong_ids,
+            )
+        )
+    return answers
 
 
 def _checklist_progress(rng, enrollment, profile, plan, done: _Done, rows: _Rows):
@@ -309,6 +335,7 @@ def _snapshot_set(enrollment, profile, plan: _ProgressPlan, done: _Done):
         checklist_answers=done.answers,
         open_flag_item_ids=frozenset(done.open_flags),
         teach_backs=frozenset(done.teach_backs),
+        objectives_shown=frozenset(done.objectives),
     )
     result = readiness.evaluate(plan.spec, progress)
     enrollment.readiness_status = result.status.value

@@ -9,6 +9,7 @@ import uuid
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Q
 
 from accounts.models import Clinic, User
 from education import services
@@ -41,6 +42,11 @@ def _answers(questions, *, wrong_objectives=frozenset()):
             picked = picked[:1]
         answers[question.pk] = picked or [choices[0].pk]
     return answers
+
+
+def _drawn_answers(enrollment, quiz):
+    """Right answers to the questions this attempt draws."""
+    return _answers(quiz_draw(patient_state(enrollment), quiz, quiz_questions(quiz)))
 
 
 def _submit(enrollment, quiz, answers):
@@ -85,7 +91,7 @@ def walk(pathway: Pathway, clinic: Clinic) -> list[str]:
             _expect_refused(
                 "quiz-before-lessons",
                 f"the quiz of “{stage.module.title}” opened before its lessons were read",
-                lambda q=quiz: _submit(enrollment, q, _answers(quiz_questions(q))),
+                lambda q=quiz: _submit(enrollment, q, _drawn_answers(enrollment, q)),
             )
             proved.append("quiz-before-lessons")
         for lesson in stage.lessons:
@@ -108,7 +114,7 @@ def walk(pathway: Pathway, clinic: Clinic) -> list[str]:
             state = patient_state(enrollment)
             if state.stages[index].state == StageState.COMPLETED:
                 break
-            _submit(enrollment, quiz, _answers(quiz_draw(state, quiz, quiz_questions(quiz))))
+            _submit(enrollment, quiz, _drawn_answers(enrollment, quiz))
         if patient_state(enrollment).stages[index].state != StageState.COMPLETED:
             raise GateFailed("stage-passes", f"“{stage.module.title}” cannot be passed")
 
@@ -144,16 +150,36 @@ class Command(BaseCommand):
         if not pathways:
             raise CommandError("No published pathway to check.")
         for pathway in pathways:
-            try:
-                with transaction.atomic():
+            self._check(pathway, None)
+            for clinic in _clinics_with_own_content(pathway):
+                self._check(pathway, clinic)
+
+    def _check(self, pathway: Pathway, clinic: Clinic | None) -> None:
+        """One walk, rolled back: in a new empty clinic (the library alone),
+        or in ``clinic`` with its own stages and checklist items."""
+        label = pathway.slug if clinic is None else f"{pathway.slug} at {clinic.name}"
+        try:
+            with transaction.atomic():
+                if clinic is None:
                     clinic = Clinic.objects.create(
                         name="Pathway check", slug=f"pathway-check-{uuid.uuid4().hex[:12]}"
                     )
-                    proved = walk(pathway, clinic)
-                    raise _RollBack
-            except _RollBack:
-                pass
-            except GateFailed as failure:
-                raise CommandError(f"Gate failed on {pathway.slug}: {failure}") from failure
-            gates = ", ".join(dict.fromkeys(proved))
-            self.stdout.write(self.style.SUCCESS(f"{pathway.slug}: gates hold ({gates})."))
+                proved = walk(pathway, clinic)
+                raise _RollBack
+        except _RollBack:
+            pass
+        except GateFailed as failure:
+            raise CommandError(f"Gate failed on {label}: {failure}") from failure
+        gates = ", ".join(dict.fromkeys(proved))
+        self.stdout.write(self.style.SUCCESS(f"{label}: gates hold ({gates})."))
+
+
+def _clinics_with_own_content(pathway: Pathway):
+    """Clinics with a published stage of their own, or their own items on
+    the pathway's checklist."""
+    own_stage = Q(own_modules__status=PublishStatus.PUBLISHED)
+    own_items = Q(
+        own_checklist_items__checklist_id=pathway.checklist_id,
+        own_checklist_items__retired_at__isnull=True,
+    )
+    return Clinic.objects.filter(own_stage | own_items).distinct().order_by("name")
