@@ -3,6 +3,9 @@
 Every view is for clinic staff; a patient of another clinic is a 404 everywhere.
 """
 
+from collections.abc import Callable
+
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -135,6 +138,7 @@ def _render_brief(
     flag_form: FlagDiscussedForm | None = None,
     flag_response_id: int | None = None,
     fragment: str = "",
+    status: int = 200,
 ) -> HttpResponse:
     brief = patient_brief(enrollment)
     checklist_rows = []
@@ -160,7 +164,9 @@ def _render_brief(
     }
     # A form with errors: htmx swaps that form's partial; without JavaScript the
     # whole page comes back and the form's action anchor scrolls to it.
-    return render_page_or_fragment(request, BRIEF_TEMPLATE, context, fragments=fragment)
+    return render_page_or_fragment(
+        request, BRIEF_TEMPLATE, context, fragments=fragment, status=status
+    )
 
 
 def _back_to_brief(request: HttpRequest, enrollment: Enrollment) -> HttpResponse:
@@ -177,28 +183,60 @@ def brief(request: HttpRequest, patient_id: int) -> HttpResponse:
     return _render_brief(request, enrollment)
 
 
-@clinic_staff_required
-@require_POST
-def consultation_update(request: HttpRequest, patient_id: int) -> HttpResponse:
+def _brief_form_submit(
+    request: HttpRequest,
+    patient_id: int,
+    form: forms.Form,
+    *,
+    fragment: str,
+    service: Callable[..., object],
+    message: Callable[[dict], str],
+) -> HttpResponse:
+    """One of the brief's forms posted. Its fields are the ``service``'s values;
+    ``message(cleaned_data)`` says what was saved. A problem comes back beside the
+    form that caused it, with what was typed: htmx swaps that form's section
+    (``fragment``, also its anchor); without JavaScript the whole page answers 400
+    and opens at ``#<fragment>``."""
     enrollment = access.get_enrollment_for_staff(request.user, patient_id)
-    form = ConsultationForm(request.POST)
     if form.is_valid():
         try:
-            services.consultation_set(
+            service(
                 staff=request.user,
                 enrollment=enrollment,
-                consultation_at=form.cleaned_data["consultation_at"],
                 ip=client_ip(request),
+                **form.cleaned_data,
             )
         except services.EducationError as error:
             form.add_error(None, str(error))
+            for field, text in error.errors.items():
+                if field in form.fields:
+                    form.add_error(field, text)
         else:
-            if form.cleaned_data["consultation_at"]:
-                messages.success(request, _("The consultation date is saved."))
-            else:
-                messages.success(request, _("The consultation date is cleared."))
-            return redirect(_brief_url(enrollment))
-    return _render_brief(request, enrollment, consultation_form=form)
+            messages.success(request, message(form.cleaned_data))
+            return _back_to_brief(request, enrollment)
+    return _render_brief(
+        request, enrollment, **{f"{fragment}_form": form}, fragment=fragment, status=400
+    )
+
+
+@clinic_staff_required
+@require_POST
+@vary_on_headers("HX-Request")
+def consultation_update(request: HttpRequest, patient_id: int) -> HttpResponse:
+    def message(data: dict) -> str:
+        if data["consultation_at"]:
+            return _("The consultation date is saved.")
+        return _("The consultation date is cleared.")
+
+    form = ConsultationForm(request.POST)
+    return _brief_form_submit(
+        request,
+        patient_id,
+        form,
+        fragment="consultation",
+        service=services.consultation_set,
+        message=message,
+    )
 
 
 @clinic_staff_required
@@ -225,53 +263,27 @@ def flag_discussed(request: HttpRequest, patient_id: int, response_id: int) -> H
 
 @clinic_staff_required
 @require_POST
+@vary_on_headers("HX-Request")
 def review_create(request: HttpRequest, patient_id: int) -> HttpResponse:
-    enrollment = access.get_enrollment_for_staff(request.user, patient_id)
-    form = ReviewForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.review_record(
-                staff=request.user,
-                enrollment=enrollment,
-                outcome=data["outcome"],
-                note=data["note"],
-                override_reason=data["override_reason"],
-                ip=client_ip(request),
-            )
-        except services.EducationError as error:
-            form.add_error(None, str(error))
-            for field, message in error.errors.items():
-                form.add_error(field if field in form.fields else None, message)
-        else:
-            messages.success(request, _("Your review is recorded."))
-            return redirect(_brief_url(enrollment))
-    return _render_brief(request, enrollment, review_form=form)
+    return _brief_form_submit(
+        request,
+        patient_id,
+        ReviewForm(request.POST),
+        fragment="review",
+        service=services.review_record,
+        message=lambda data: _("Your review is recorded."),
+    )
 
 
 @clinic_staff_required
 @require_POST
 @vary_on_headers("HX-Request")
 def outcome_create(request: HttpRequest, patient_id: int) -> HttpResponse:
-    enrollment = access.get_enrollment_for_staff(request.user, patient_id)
-    form = OutcomeForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.consultation_outcome_record(
-                staff=request.user,
-                enrollment=enrollment,
-                outcome=data["outcome"],
-                rescheduled_to=data["rescheduled_to"],
-                note=data["note"],
-                ip=client_ip(request),
-            )
-        except services.EducationError as error:
-            for field, message in error.errors.items():
-                form.add_error(field if field in form.fields else None, message)
-            if not error.errors:
-                form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The consultation outcome is recorded."))
-            return _back_to_brief(request, enrollment)
-    return _render_brief(request, enrollment, outcome_form=form, fragment="outcome")
+    return _brief_form_submit(
+        request,
+        patient_id,
+        OutcomeForm(request.POST),
+        fragment="outcome",
+        service=services.consultation_outcome_record,
+        message=lambda data: _("The consultation outcome is recorded."),
+    )
