@@ -10,8 +10,14 @@ from dataclasses import dataclass
 
 import markdown
 import nh3
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
+
+from . import visuals
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "ul", "ol", "li", "strong", "em", "b", "i",
@@ -65,6 +71,7 @@ class GlossaryUse:
 class RenderedLesson:
     html: SafeString
     terms: tuple[GlossaryUse, ...]
+    has_visuals: bool = False
 
 
 def _term_pattern(term: str) -> re.Pattern:
@@ -116,15 +123,62 @@ def _mark_glossary_terms(
     return "".join(parts), uses
 
 
+VISUAL_TEMPLATES = {
+    "figure": "components/_figure.html",
+    "icon-array": "components/_icon_array.html",
+    "option-grid": "components/_option_grid.html",
+}
+
+
+def _draw(block: visuals.Block, index: int) -> str:
+    """A picture or table block drawn by its template (values escaped there);
+    a block that cannot be drawn says why, for the editor's preview."""
+    try:
+        value = visuals.parse(block)
+    except visuals.VisualError as exc:
+        return format_html('<p class="visual-error">{}</p>', exc)
+    context = {"visual": value, "id": f"visual-{index + 1}"}
+    if isinstance(value, visuals.Figure):
+        context["src"] = _static_url(value.path)
+    return render_to_string(VISUAL_TEMPLATES[block.kind], context)
+
+
+def _static_url(path: str) -> str:
+    """The file's hashed address; its plain address when the collected files
+    do not list it yet, so a lesson never fails for want of a picture."""
+    try:
+        return static(path)
+    except ValueError:
+        return settings.STATIC_URL + path
+
+
+def _markdown_with_placeholders(text: str) -> tuple[str, list[visuals.Block]]:
+    body, blocks = visuals.extract(text)
+    raw = markdown.markdown(body, extensions=["sane_lists"], output_format="html")
+    return _add_heading_ids(sanitize(raw)), blocks
+
+
+def _with_visuals(safe_html: str, blocks: list[visuals.Block]) -> SafeString:
+    if not blocks:
+        return mark_safe(safe_html)  # noqa: S308 - sanitised by nh3
+    drawn = visuals.replace_placeholders(
+        safe_html, lambda i: _draw(blocks[i], i) if i < len(blocks) else ""
+    )
+    return mark_safe(drawn)  # noqa: S308 - sanitised by nh3; blocks escaped by their templates
+
+
 def render_markdown(text: str) -> SafeString:
-    raw = markdown.markdown(text or "", extensions=["sane_lists"], output_format="html")
-    return mark_safe(_add_heading_ids(sanitize(raw)))  # noqa: S308 - sanitised by nh3
+    return _with_visuals(*_markdown_with_placeholders(text))
 
 
 def render_lesson(text: str, glossary: Iterable[tuple[str, str]] = ()) -> RenderedLesson:
-    """A lesson body with heading ids and its glossary terms linked."""
-    body, uses = _mark_glossary_terms(render_markdown(text), glossary)
-    return RenderedLesson(html=mark_safe(body), terms=tuple(uses))  # noqa: S308
+    """A lesson body with heading ids and its glossary terms linked; pictures
+    and tables are drawn after the terms are linked, so no link lands inside one."""
+    body, blocks = _markdown_with_placeholders(text)
+    body, uses = _mark_glossary_terms(body, glossary)
+    return RenderedLesson(
+        html=_with_visuals(body, blocks), terms=tuple(uses), has_visuals=bool(blocks)
+    )
 
 
 _BLOCK = re.compile(r"<(p|li|h[1-6]|blockquote|td|th)\b[^>]*>(.*?)</\1>", re.S)
@@ -132,13 +186,18 @@ _BLOCK = re.compile(r"<(p|li|h[1-6]|blockquote|td|th)\b[^>]*>(.*?)</\1>", re.S)
 
 def block_texts(text: str) -> list[str]:
     """The plain text of each paragraph, list item and heading of a Markdown
-    text, for reading-level checks."""
-    raw = sanitize(markdown.markdown(text or "", output_format="html"))
+    text, for reading-level checks; a picture or table counts with the words
+    a patient reads in it (caption, alt text, cells)."""
+    body, visual_blocks = visuals.extract(text)
+    raw = sanitize(markdown.markdown(body, output_format="html"))
     blocks = []
     for _tag, inner in _BLOCK.findall(raw):
         if re.search(r"<(p|li|ul|ol)\b", inner):
             continue  # a container: its children are listed on their own
         plain = re.sub(r"\s+", " ", html.unescape(_TAG.sub(" ", inner))).strip()
-        if plain:
+        index = visuals.placeholder_index(plain)
+        if index is not None and index < len(visual_blocks):
+            blocks.extend(visuals.block_texts(visual_blocks[index]))
+        elif plain:
             blocks.append(plain)
     return blocks
