@@ -1,6 +1,7 @@
 """Demo data: two clinics, the demo logins (``accounts``) and synthetic
-patients with varied progress (``patients``), and the demo clinician's
-consultations this week (``schedule``)."""
+patients with varied progress (``patients``), the demo clinician's
+consultations this week (``schedule``), and the demo patient's reading of
+the first stage in its first published version (``reading``)."""
 
 from .accounts import (
     DEMO_DOMAIN,
@@ -14,6 +15,7 @@ from .accounts import (
     demo_accounts_create,
 )
 from .patients import synthetic_patients_create
+from .reading import demo_first_edition_read
 from .schedule import demo_week_book, demo_week_times
 
 __all__ = [
@@ -26,6 +28,7 @@ __all__ = [
     "bench_clinic_get",
     "default_pathway",
     "demo_accounts_create",
+    "demo_first_edition_read",
     "demo_week_book",
     "demo_week_times",
     "synthetic_patients_create",

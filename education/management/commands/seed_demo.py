@@ -34,6 +34,7 @@ class Command(BaseCommand):
         if patients < 0:
             raise CommandError("--patients must be 0 or more.")
         accounts = demo.demo_accounts_create()
+        read = demo.demo_first_edition_read(patient=accounts.users["patient"])
         pathway = demo.default_pathway()
         if pathway is None:
             self.stdout.write("No published pathway yet: run load_curriculum for progress data.")
@@ -53,6 +54,11 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready ({created} new synthetic patients).")
         )
+        if read:
+            self.stdout.write(
+                f"patient@demo.test has read {read} lesson(s) of stage 1 in their first "
+                "published version (a later version shows 'Updated since you read it')."
+            )
         tz = accounts.clinic.tzinfo
         self.stdout.write(
             "Consultations booked for clinician@demo.test (clinic time): "
