@@ -1,6 +1,7 @@
 """The clinic workspace in a real browser: the week on the clinic home, no
 sideways scroll at 1280 px, a consultation outcome recorded from the brief
-(its error beside the form, focused), pending invitations resent and revoked;
+(its error beside the form, focused), a review's error beside its form with
+and without JavaScript, pending invitations resent and revoked;
 axe at 1280 and 375 px on each page."""
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from accounts.services import invitation_create
 from education.models import ConsultationOutcome, Enrollment
 from tests.builders import PASSWORD, make_patient, make_staff
 
-from .helpers import sign_in_staff
+from .helpers import NO_RELOAD_MARK, SAME_PAGE, sign_in_staff
 
 
 @pytest.fixture
@@ -85,3 +86,38 @@ def test_pending_invitations_resend_and_revoke(
 
     page.get_by_role("button", name="Revoke new.person@example.test").click()
     expect(page.get_by_text("No invitation is waiting to be accepted.")).to_be_visible()
+
+
+def test_brief_review_error_stays_beside_the_form_with_and_without_javascript(
+    live_server, browser, page, clinic, curriculum, signed_in
+):
+    """A "ready" review without a reason: with htmx the review form alone is
+    swapped, its message focused and the note kept; without JavaScript the page
+    comes back opened at the form (its anchor), the message printed once."""
+    base = live_server.url
+    patient = make_patient(clinic=clinic, pathway=curriculum, full_name="Zoë Ramírez")
+    page.goto(f"{base}/clinic/patients/{patient.pk}/")
+    review = page.locator("#review")
+    review.get_by_label("Ready for consent").check()
+    review.get_by_label("Note (optional)").fill("Went over the risks")
+    page.evaluate(NO_RELOAD_MARK)
+    review.get_by_role("button", name="Record review").click()
+    message = page.locator("#review-errors")
+    expect(message).to_be_focused()
+    expect(page.get_by_text("Write why you are overriding readiness.")).to_have_count(1)
+    expect(page.locator("#review").get_by_label("Note (optional)")).to_have_value(
+        "Went over the risks"
+    )
+    assert page.evaluate(SAME_PAGE)
+
+    context = browser.new_context(java_script_enabled=False, viewport=page.viewport_size)
+    context.add_cookies(page.context.cookies())  # the same signed-in session
+    plain = context.new_page()
+    plain.goto(f"{base}/clinic/patients/{patient.pk}/")
+    plain.locator("#review").get_by_label("Ready for consent").check()
+    plain.locator("#review").get_by_role("button", name="Record review").click()
+    plain.wait_for_load_state()
+    assert plain.url.endswith(f"/clinic/patients/{patient.pk}/reviews/#review")
+    expect(plain.get_by_text("Write why you are overriding readiness.")).to_have_count(1)
+    assert plain.evaluate("window.scrollY") > 0
+    context.close()
