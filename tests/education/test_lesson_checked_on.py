@@ -15,7 +15,7 @@ def lesson(pathway):
     lesson.therapy = Therapy.objects.create(
         slug="exosomes",
         name="Exosomes",
-        regulatory_status="No exosome product is FDA-approved.",
+        regulatory_status="No exosome product is FDA-approved",
         summary="Tiny sacs.",
     )
     lesson.facts_checked_on = datetime.date(2026, 11, 29)
