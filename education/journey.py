@@ -23,6 +23,7 @@ class StepKind(StrEnum):
     LESSON = "lesson"
     QUIZ = "quiz"
     CHECKLIST = "checklist"
+    DECISION_CHECK = "decision_check"
     SUMMARY = "summary"
 
 
@@ -91,10 +92,11 @@ def next_step(
     *,
     checklist_ids: Sequence[int] = (),
     answered_ids: Container[int] = frozenset(),
+    decision_checked: bool = True,
 ) -> Step:
     """The one thing to do next: the first unread lesson or untaken quiz of the
     first unfinished open stage; then the checklist until every item is
-    answered; then the summary."""
+    answered; then the decision check; then the summary."""
     for stage in stages:
         if stage.state == StageState.COMPLETED:
             continue
@@ -107,6 +109,8 @@ def next_step(
             return Step(StepKind.QUIZ, stage)
     if any(item_id not in answered_ids for item_id in checklist_ids):
         return Step(StepKind.CHECKLIST)
+    if not decision_checked:
+        return Step(StepKind.DECISION_CHECK)
     return Step(StepKind.SUMMARY)
 
 

@@ -4,7 +4,8 @@ A pathway is ready for the consent discussion when every module is completed
 (all its lessons read, its quiz passed with its must-pass objectives answered
 right) and its teach-back written, every required checklist item is
 answered with the answer that needs no discussion (or its flag was discussed
-with a clinician), and no flag is open. Stages unlock in order.
+with a clinician), the decision check (SURE) is answered, and no flag is
+open. Stages unlock in order.
 """
 
 from __future__ import annotations
@@ -71,6 +72,11 @@ class Progress:
     objectives_shown: frozenset[tuple[int, str]] = frozenset()
     # Module ids with a teach-back answer written.
     teach_backs: frozenset[int] = frozenset()
+    # The pathway asks the decision check (SURE) before the consultation, and
+    # whether it has been answered (whatever the answers: a "no" is a flag for
+    # the clinician, not a reason to hold the patient back).
+    decision_check_asked: bool = False
+    decision_check_answered: bool = False
 
 
 @dataclass(frozen=True)
@@ -223,6 +229,8 @@ def evaluate(pathway: PathwaySpec, progress: Progress) -> Readiness:
         if state != StageState.COMPLETED:
             reasons.extend(_stage_reasons(module, progress))
     reasons.extend(_teach_back_reasons(pathway, progress))
+    if progress.decision_check_asked and not progress.decision_check_answered:
+        reasons.append(_("Decision check not yet answered"))
     reasons.extend(_checklist_reasons(pathway, progress))
 
     status = _status(progress, reasons)

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Clinic, PatientProfile, User
 
-from .. import grading, readiness
+from .. import grading, readiness, selfcheck
 from ..models import (
     AttemptAnswer,
     ChecklistItem,
@@ -26,8 +26,10 @@ from ..models import (
     QuizAttempt,
     TeachBack,
 )
+from ..models.assessment import SelfCheck
 from ..selectors import Outline, pathway_outline, quiz_questions
 from .accounts import DEMO_DOMAIN, SYNTHETIC_PREFIX, at_hour
+from .selfchecks import self_checks_for
 from .texts import FIRST_NAMES, LAST_NAMES, PATIENT_QUESTIONS, TEACH_BACK_ANSWERS
 
 
@@ -85,7 +87,7 @@ def synthetic_patients_create(
     todo = [e for e in emails if e not in existing]
     if not todo:
         return 0
-    plan = _ProgressPlan.for_pathway(pathway)
+    plan = _ProgressPlan.for_pathway(pathway, clinic)
     created = 0
     for start in range(0, len(todo), 2000):
         with transaction.atomic():
@@ -150,17 +152,28 @@ class _ProgressPlan:
     quizzes: dict[int, _QuizPlan]
     items: list
     checklist_version: int
+    # The position of the expectations stage (the number of stages without one).
+    expectations_index: int = 0
 
     @classmethod
-    def for_pathway(cls, pathway: Pathway | None) -> _ProgressPlan:
-        outline = pathway_outline(pathway) if pathway else None
+    def for_pathway(cls, pathway: Pathway | None, clinic: Clinic) -> _ProgressPlan:
+        # The clinic's outline: its own stage and checklist items too.
+        outline = pathway_outline(pathway, clinic.pk) if pathway else None
         return cls(
             outline=outline,
             spec=outline.spec() if outline else None,
             quizzes=_quiz_plans(outline) if outline else {},
             items=outline.checklist_items if outline else [],
             checklist_version=pathway.checklist.version if pathway and pathway.checklist else 0,
+            expectations_index=_expectations_index(outline),
         )
+
+
+def _expectations_index(outline: Outline | None) -> int:
+    stages = outline.stages if outline else []
+    slugs = [stage.module.slug for stage in stages]
+    slug = selfcheck.EXPECTATIONS_MODULE_SLUG
+    return slugs.index(slug) if slug in slugs else len(stages)
 
 
 @dataclass
@@ -173,6 +186,7 @@ class _Rows:
     responses: list = field(default_factory=list)
     questions: list = field(default_factory=list)
     teach_backs: list = field(default_factory=list)
+    self_checks: list = field(default_factory=list)
 
 
 @dataclass
@@ -188,6 +202,7 @@ class _Done:
     open_flags: set = field(default_factory=set)
     teach_backs: set = field(default_factory=set)
     objectives: set = field(default_factory=set)  # (quiz id, objective) answered right
+    stages_passed: int = 0
 
 
 def _progress_create(rng, enrollments, plan: _ProgressPlan):
@@ -203,6 +218,14 @@ def _progress_create(rng, enrollments, plan: _ProgressPlan):
         _stages_progress(rng, enrollment, profile, plan, done, rows)
         if profile in {"flagged", "ready"} or (profile == "midway" and rng.random() < 0.4):
             _checklist_progress(rng, enrollment, profile, plan, done, rows)
+        rows.self_checks += self_checks_for(
+            rng,
+            enrollment,
+            started=profile != "not_started",
+            past_expectations=done.stages_passed > plan.expectations_index,
+            finished=done.stages_passed == len(plan.outline.stages),
+            when=done.last,
+        )
         if profile != "not_started" and rng.random() < 0.5:
             rows.questions.append(
                 PatientQuestion(
@@ -237,6 +260,8 @@ def _stages_progress(rng, enrollment, profile, plan, done: _Done, rows: _Rows):
         quiz = plan.quizzes.get(stage.module.pk)
         if not partial and quiz is not None:
             _quiz_progress(rng, enrollment, quiz, done, rows)
+        if not partial:
+            done.stages_passed = index + 1
         if not partial and stage.module.teach_back.strip():
             done.last = done.last + timedelta(minutes=rng.randint(2, 30))
             rows.teach_backs.append(
@@ -336,6 +361,8 @@ def _snapshot_set(enrollment, profile, plan: _ProgressPlan, done: _Done):
         open_flag_item_ids=frozenset(done.open_flags),
         teach_backs=frozenset(done.teach_backs),
         objectives_shown=frozenset(done.objectives),
+        decision_check_asked=True,
+        decision_check_answered=done.stages_passed == len(plan.outline.stages),
     )
     result = readiness.evaluate(plan.spec, progress)
     enrollment.readiness_status = result.status.value
@@ -356,3 +383,4 @@ def _rows_insert(enrollments, rows: _Rows):
     ChecklistResponse.objects.bulk_create(rows.responses, batch_size=2000)
     PatientQuestion.objects.bulk_create(rows.questions, batch_size=2000)
     TeachBack.objects.bulk_create(rows.teach_backs, batch_size=2000)
+    SelfCheck.objects.bulk_create(rows.self_checks, batch_size=2000)

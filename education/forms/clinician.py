@@ -62,6 +62,15 @@ class DashboardFilterForm(_Form):
         required=False,
         choices=[("", _("Any outcome"))] + ConsultationOutcome.Outcome.choices,
     )
+    concern = forms.ChoiceField(
+        label=_("Patient's self-check"),
+        required=False,
+        choices=[
+            ("", _("Any answers")),
+            ("decisional_conflict", _("Decisional conflict (SURE)")),
+            ("expectations", _("Expectations to discuss")),
+        ],
+    )
     sort = forms.ChoiceField(required=False, choices=SORT_CHOICES, widget=forms.HiddenInput)
 
     def filters(self) -> DashboardFilters:
@@ -74,6 +83,7 @@ class DashboardFilterForm(_Form):
             q=(data.get("q") or "").strip(),
             sort=data.get("sort") or "",
             outcome=data.get("outcome") or "",
+            concern=data.get("concern") or "",
         )
 
 

@@ -30,6 +30,7 @@ from ..models import (
     ReadinessStatus,
 )
 from .progress import ChecklistAnswer, PatientState, patient_state
+from .selfcheck import CONCERNS, self_check_flag
 
 # A dashboard "readiness" choice beyond the statuses: reminded, still not started.
 REMINDED_NOT_STARTED = "reminded"
@@ -52,6 +53,7 @@ class DashboardFilters:
     q: str = ""
     sort: str = ""
     outcome: str = ""
+    concern: str = ""  # a key of selfcheck.CONCERNS
 
     def audit_detail(self) -> dict:
         """The filters as ids and choices: the search text itself is not logged."""
@@ -62,6 +64,7 @@ class DashboardFilters:
             "search": bool(self.q),
             "sort": self.sort,
             "outcome": self.outcome,
+            "concern": self.concern,
         }
 
 
@@ -101,12 +104,18 @@ def enrollment_list_for_staff(staff: User, *, filters: DashboardFilters) -> Quer
         rows = rows.filter(patient__patient_profile__primary_clinician=staff)
     if filters.outcome:
         rows = rows.alias(latest_outcome=latest_outcome()).filter(latest_outcome=filters.outcome)
+    if filters.concern in CONCERNS:
+        rows = rows.filter(self_check_flag(CONCERNS[filters.concern]))
     if filters.q:
         rows = rows.filter(
             Q(patient__full_name__icontains=filters.q)
             | Q(patient__email__icontains=filters.q)
             | Q(patient__patient_profile__record_number=filters.q)
         )
+    rows = rows.annotate(
+        decisional_conflict=self_check_flag(CONCERNS["decisional_conflict"]),
+        expectations_to_discuss=self_check_flag(CONCERNS["expectations"]),
+    )
     return rows.select_related("patient", "patient__patient_profile__primary_clinician").order_by(
         *dashboard_ordering(filters.sort)
     )

@@ -18,6 +18,7 @@ from ..models import (
     Quiz,
     QuizAttempt,
 )
+from ..models.assessment import SelfCheck
 from .outline import Stage
 from .progress import ChecklistAnswer, PatientState, quiz_attempts_for
 
@@ -69,6 +70,7 @@ def patient_next_step(state: PatientState) -> Step:
         state.raw.completions,
         checklist_ids=[item.pk for item in state.outline.checklist_items],
         answered_ids=state.raw.responses,
+        decision_checked=SelfCheck.Kind.SURE in state.raw.self_checks,
     )
 
 

@@ -17,6 +17,7 @@ from ..models import (
     QuizAttempt,
     TeachBack,
 )
+from ..models.assessment import SelfCheck
 from .outline import Outline, Stage, pathway_outline
 
 
@@ -26,6 +27,7 @@ class RawProgress:
     attempts: list[QuizAttempt] = field(default_factory=list)
     responses: dict[int, ChecklistResponse] = field(default_factory=dict)
     teach_backs: dict[int, TeachBack] = field(default_factory=dict)  # by module id
+    self_checks: dict[str, SelfCheck] = field(default_factory=dict)  # by kind
 
     def as_progress(self) -> readiness.Progress:
         return readiness.Progress(
@@ -44,6 +46,8 @@ class RawProgress:
                 if r.flag_status == ChecklistResponse.FlagStatus.DISCUSSED
             ),
             teach_backs=frozenset(self.teach_backs),
+            decision_check_asked=True,
+            decision_check_answered=SelfCheck.Kind.SURE in self.self_checks,
             objectives_shown=frozenset(
                 (a.quiz_id, objective) for a in self.attempts for objective in a.objectives_right
             ),
@@ -51,7 +55,7 @@ class RawProgress:
 
 
 def raw_progress(enrollment: Enrollment) -> RawProgress:
-    """Everything a patient has done on one enrollment: four queries."""
+    """Everything a patient has done on one enrollment: five queries."""
     return RawProgress(
         completions={
             c.lesson_id: c
@@ -62,6 +66,7 @@ def raw_progress(enrollment: Enrollment) -> RawProgress:
         ),
         responses={r.item_id: r for r in enrollment.checklist_responses.all()},
         teach_backs={t.module_id: t for t in TeachBack.objects.filter(enrollment=enrollment)},
+        self_checks={s.kind: s for s in SelfCheck.objects.filter(enrollment=enrollment)},
     )
 
 

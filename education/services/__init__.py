@@ -6,7 +6,8 @@ and raises ``EducationError`` keyed by domain ids when a rule is broken.
 - ``snapshot``: the enrollment and its readiness snapshot, shared guards;
 - ``patient``: lessons, quiz attempts, checklist answers, patient questions;
 - ``clinic``: consultation date, flags, reviews, audited reads;
-- ``content``: publishing.
+- ``content``: publishing;
+- ``assessment``, ``selfcheck``: teach-back, the decision check and expectations.
 """
 
 from .assessment import teach_back_save
@@ -30,6 +31,7 @@ from .patient import (
     patient_question_update,
     quiz_attempt_submit,
 )
+from .selfcheck import self_check_save
 from .snapshot import enrollment_create, enrollment_snapshot_refresh, snapshots_recompute
 
 __all__ = [
@@ -54,5 +56,6 @@ __all__ = [
     "patient_question_update",
     "quiz_attempt_submit",
     "review_record",
+    "self_check_save",
     "snapshots_recompute",
 ]

@@ -37,6 +37,7 @@ from education.selectors.clinic import (
     enrollment_list_for_staff,
     patient_brief,
 )
+from education.selectors.selfcheck import brief_self_checks
 from portal.htmx import HtmxHttpRequest, is_htmx, render_page_or_fragment, wants_fragment
 from portal.net import client_ip
 from reminders.selectors import reminders_sent_for_enrollment
@@ -160,6 +161,7 @@ def _render_brief(
         "outcome_form": outcome_form or OutcomeForm(),
         "reminders_sent": list(reminders_sent_for_enrollment(enrollment.pk)),
         "teach_backs": brief_teach_backs(brief.state),
+        "self_checks": brief_self_checks(brief.state),
         "checklist_rows": checklist_rows,
     }
     # A form with errors: htmx swaps that form's partial; without JavaScript the

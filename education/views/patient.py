@@ -37,6 +37,7 @@ from education.selectors.progress import (
     patient_state,
     quiz_attempts_for,
 )
+from education.selectors.selfcheck import self_check_prompts
 from portal.htmx import HtmxHttpRequest, render_page_or_fragment, wants_fragment
 from portal.net import client_ip
 
@@ -71,6 +72,8 @@ def step_url(step: journey.Step) -> str:
         return reverse("education:quiz", args=[step.stage.module.slug])
     if step.kind == "checklist":
         return reverse("education:checklist")
+    if step.kind == "decision_check":
+        return reverse("education:decision-check")
     return reverse("education:summary")
 
 
@@ -95,6 +98,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "stages": patient_stage_views(state),
             "next_step": next_step,
             "next_url": step_url(next_step),
+            "self_check_prompts": self_check_prompts(state),
         },
     )
 

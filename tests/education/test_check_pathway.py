@@ -27,7 +27,7 @@ def test_the_shipped_curriculum_passes_every_gate_and_leaves_nothing_behind(curr
     out = _run()
 
     assert "gates hold (locked-stage, quiz-before-lessons" in out
-    assert "checklist, teach-back, ready" in out
+    assert "checklist, teach-back, decision-check, ready" in out
     assert not Enrollment.objects.exists()
     assert not QuizAttempt.objects.exists()
     assert not User.objects.filter(email__startswith="pathway-check-").exists()
@@ -74,7 +74,8 @@ def test_no_published_pathway_is_an_error(db):
 
 
 def test_ready_without_the_teach_back_fails_the_command_by_name(curriculum, monkeypatch):
-    # Break the rule: a missing teach-back no longer holds readiness.
+    # Break the rule: a missing teach-back no longer holds readiness (and the
+    # decision check counts as answered, so only the teach-back gate can fail).
     monkeypatch.setattr(readiness, "Progress", _progress_with_every_teach_back(readiness.Progress))
 
     with pytest.raises(CommandError, match="teach-back"):
@@ -84,6 +85,7 @@ def test_ready_without_the_teach_back_fails_the_command_by_name(curriculum, monk
 def _progress_with_every_teach_back(progress_class):
     def build(**values):
         values["teach_backs"] = frozenset(range(1, 10_000))
+        values["decision_check_answered"] = True
         return progress_class(**values)
 
     return build

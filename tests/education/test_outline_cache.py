@@ -31,6 +31,7 @@ def test_an_unpublished_lesson_disappears_at_once(patient_client, pathway):
 
 def test_the_cached_outline_saves_queries(patient_client, django_assert_max_num_queries):
     patient_client.get("/learn/")
-    # The patient's records take four queries (lessons, attempts, checklist, teach-backs).
-    with django_assert_max_num_queries(8):
+    # The patient's records take five queries (lessons, attempts, checklist,
+    # teach-backs, self-checks).
+    with django_assert_max_num_queries(9):
         assert patient_client.get("/learn/").status_code == 200

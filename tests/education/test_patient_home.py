@@ -9,10 +9,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from education import services
+from education.selfcheck import SURE_ITEMS
 from tests.builders import correct_answers, make_pathway, make_patient
 from tests.education.pages import enrollment_of, lessons, main, page, read_stage, stages
 
 URL = "/learn/"
+SURE_KEYS = [item.key for item in SURE_ITEMS]
 
 
 def pass_stage(patient, module):
@@ -112,7 +114,7 @@ def test_progress_and_the_next_step_follow_the_patient(patient_client, patient, 
     assert f'value="{percent}"' in html
 
 
-def test_with_every_stage_done_the_next_step_is_the_checklist_then_the_summary(
+def test_with_every_stage_done_the_next_step_is_the_checklist_the_decision_check_then_the_summary(
     patient_client, patient, pathway
 ):
     for module in stages(pathway):
@@ -123,6 +125,13 @@ def test_with_every_stage_done_the_next_step_is_the_checklist_then_the_summary(
     enrollment = enrollment_of(patient)
     for item in pathway.checklist.items.all():
         services.checklist_response_save(enrollment=enrollment, item=item, answer="yes")
+    html = main(patient_client.get(URL))
+    assert primary_buttons(html) == ["/learn/decision-check/"]
+    assert "Decision check not yet answered" in html
+
+    services.self_check_save(
+        enrollment=enrollment, kind="sure", answers=dict.fromkeys(SURE_KEYS, "yes")
+    )
     html = main(patient_client.get(URL))
     assert primary_buttons(html) == ["/learn/summary/"]
     assert "Ready for your consent discussion" in html

@@ -224,6 +224,10 @@ def _attempt(world: World, persona: str, scenario: str) -> dict:
     }
 
 
+def _before(world: World, persona: str, scenario: str) -> dict:
+    return {"when": "before"}
+
+
 def _lesson(world: World, persona: str, scenario: str) -> dict:
     lesson = world.first_lesson(world.subject(persona, scenario))
     return {"module_slug": lesson.module.slug, "lesson_slug": lesson.slug}
@@ -487,6 +491,19 @@ MATRIX: dict[str, Row] = {
     "education:quiz-result": Row(patient_page(get_only(), get_only("404")), kwargs=_attempt),
     # The world's first stage asks no teach-back question.
     "education:teach-back": Row(patient_page(same("404"), NOT_FOUND), kwargs=_module),
+    # The patient has a stage to go: back to /learn/. The other patient passed every
+    # stage: the form, and an empty post is a 400 page (under htmx, the form: 200).
+    "education:decision-check": Row(
+        (
+            {
+                **_roles(TO_LOGIN, same("302>/learn/"), FORBIDDEN),
+                "other_patient": ("200", "200", "400", "200"),
+            },
+            None,
+        )
+    ),
+    # The world's pathways have no stage on realistic expectations.
+    "education:expectations": Row(patient_page(NOT_FOUND), kwargs=_before),
     "education:lesson-detail": Row(patient_page(get_only(), get_only("404")), kwargs=_lesson),
     "education:lesson-complete": Row(
         patient_page(post_only("302>/learn/"), post_only("404")), kwargs=_lesson

@@ -1,6 +1,6 @@
 """Walk a simulated patient through every published pathway and prove each
 gate holds (locked stages, quizzes before lessons, must-pass objectives,
-checklist and teach-back before "ready"); everything is rolled back. Exits
+checklist, teach-back and decision check before "ready"); everything is rolled back. Exits
 non-zero naming the failed gate."""
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from django.db import transaction
 from django.db.models import Q
 
 from accounts.models import Clinic, User
-from education import services
+from education import selfcheck, services
 from education.models import Pathway, PublishStatus
+from education.models.assessment import SelfCheck
 from education.readiness import StageState
 from education.readiness import Status as Readiness
 from education.selectors.outline import quiz_questions
@@ -118,6 +119,13 @@ def walk(pathway: Pathway, clinic: Clinic) -> list[str]:
         if patient_state(enrollment).stages[index].state != StageState.COMPLETED:
             raise GateFailed("stage-passes", f"“{stage.module.title}” cannot be passed")
 
+    _walk_readiness(enrollment, proved)
+    return proved
+
+
+def _walk_readiness(enrollment, proved: list[str]) -> None:
+    """With every stage passed: not ready before the checklist, the
+    teach-back answers and the decision check; ready after them."""
     state = patient_state(enrollment)
     items = state.outline.checklist_items
     if any(item.required for item in items):
@@ -133,10 +141,17 @@ def walk(pathway: Pathway, clinic: Clinic) -> list[str]:
         proved.append("teach-back")
     for module in asking:
         services.teach_back_save(enrollment=enrollment, module=module, text="In my own words.")
+    if patient_state(enrollment).result.status == Readiness.READY:
+        raise GateFailed("decision-check", "ready before the decision check was answered")
+    proved.append("decision-check")
+    services.self_check_save(
+        enrollment=enrollment,
+        kind=SelfCheck.Kind.SURE,
+        answers={item.key: selfcheck.YES for item in selfcheck.SURE_ITEMS},
+    )
     if patient_state(enrollment).result.status != Readiness.READY:
         raise GateFailed("ready", "a patient who did everything is not ready")
     proved.append("ready")
-    return proved
 
 
 class Command(BaseCommand):
