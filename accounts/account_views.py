@@ -12,6 +12,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from audit.services import audit_record
+
+from . import extensions
 from .identity import LOGO_CONTENT_TYPES
 from .middleware import session_touch
 from .permissions import patient_required, signed_in_required
@@ -80,10 +83,9 @@ def account(request: HttpRequest) -> HttpResponse:
 @require_GET
 def record_export(request: HttpRequest) -> HttpResponse:
     """The patient's own record as a JSON download."""
-    from education.audit import audit_record
-    from education.record import patient_record_get
-
-    record = patient_record_get(patient=request.user)
+    record = extensions.patient_record(patient=request.user)
+    if record is None:
+        raise Http404
     audit_record(
         action="accounts.record.exported",
         actor=request.user,

@@ -6,10 +6,10 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from education.models import Pathway, PublishStatus
 from portal.fields import ConsultationDateTimeField
 
-from .models import User
+from . import extensions
+from .models import Invitation, User
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -89,7 +89,9 @@ class InvitationForm(forms.Form):
         label=_("Primary clinician"), queryset=User.objects.none(), required=False
     )
     pathway = forms.ModelChoiceField(
-        label=_("Pathway"), queryset=Pathway.objects.none(), required=False
+        label=_("Pathway"),
+        queryset=Invitation._meta.get_field("pathway").related_model.objects.none(),
+        required=False,
     )
     date_of_birth = forms.DateField(
         label=_("Date of birth (optional)"),
@@ -114,7 +116,7 @@ class InvitationForm(forms.Form):
             role__in=[User.Role.CLINICIAN, User.Role.CLINIC_ADMIN],
             is_active=True,
         ).order_by("full_name")
-        pathways = Pathway.objects.filter(status=PublishStatus.PUBLISHED).order_by("title")
+        pathways = extensions.invitation_pathways()
         self.fields["pathway"].queryset = pathways
         if len(pathways) == 1:
             self.fields["pathway"].initial = pathways[0].pk

@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from education.audit import audit_record
+from audit.services import audit_record
 
 from .models import Invitation, PatientProfile, User
+from .signals import invitation_accepted
 
 INVITATION_SALT = "accounts.invitation"
 CONTENT_EDITORS_GROUP = "Content editors"
@@ -283,15 +284,11 @@ def invitation_accept(
             date_of_birth=invitation.date_of_birth,
             record_number=invitation.record_number,
         )
-        if invitation.pathway_id:
-            from education.services import enrollment_create
-
-            enrollment_create(
-                patient=user, pathway=invitation.pathway, enrolled_by=invitation.invited_by
-            )
     invitation.accepted_at = timezone.now()
     invitation.accepted_user = user
     invitation.save(update_fields=["accepted_at", "accepted_user"])
+    # In this transaction: education enrols the patient on the invitation's pathway.
+    invitation_accepted.send(sender=Invitation, invitation=invitation, user=user)
     audit_record(
         action="accounts.invitation.accepted",
         actor=user,

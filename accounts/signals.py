@@ -1,17 +1,22 @@
-"""Audit sign-ins and sign-outs; end sessions of deactivated users."""
+"""Audit sign-ins and sign-outs; end sessions of deactivated users; tell other
+apps that an invitation was accepted."""
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_save, pre_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from django.utils import timezone
 
-from education.audit import audit_record
+from audit.services import audit_record
 
 from .models import User
 from .sessions import sessions_end_for_user
 
 SESSION_TZ_KEY = "clinic_tz"
 SESSION_STARTED_KEY = "session_started_at"
+
+# Sent inside the acceptance's transaction with ``invitation`` and the new ``user``;
+# a receiver that raises undoes the acceptance.
+invitation_accepted = Signal()
 
 
 @receiver(user_logged_in)

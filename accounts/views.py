@@ -12,7 +12,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 
-from education.audit import audit_record
+from audit.services import audit_record
 from portal.htmx import is_htmx
 from portal.legal import NOTICE_VERSION
 

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class EducationConfig(AppConfig):
     name = "education"
     verbose_name = _("Education")
+
+    def ready(self):
+        from . import accounts_hooks
+
+        accounts_hooks.connect()

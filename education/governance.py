@@ -14,7 +14,8 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
-from .audit import audit_record
+from audit.services import audit_record
+
 from .models import (
     AttemptAnswer,
     Checklist,

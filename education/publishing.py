@@ -18,8 +18,10 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
+from audit.models import AuditEvent
+
 from . import governance
-from .models import AuditEvent, Lesson, LessonDraft, LessonSource, LessonVersion, PublishStatus
+from .models import Lesson, LessonDraft, LessonSource, LessonVersion, PublishStatus
 from .readability import MAX_GRADE, UNKNOWNS_HEADING, heading_ids, measure
 from .services.errors import EducationError
 

@@ -1,6 +1,6 @@
 """The authoring tool for library editors (library content, lesson drafts and
-versions), and read-only views of progress (superusers) and the audit log
-(clinic admins: own clinic). Clinic admins do not change the shared library."""
+versions) and read-only views of progress (superusers); the audit log is in
+audit/admin.py. Clinic admins do not change the shared library."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _

@@ -8,8 +8,9 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from audit.services import audit_record
+
 from .. import governance, publishing, services
-from ..audit import audit_record
 from ..models import Lesson, PublishStatus
 
 # --- Publishing and retiring --------------------------------------------------

@@ -16,7 +16,6 @@ from .content import (
 from .outcomes import ConsultationOutcome
 from .progress import (
     AttemptAnswer,
-    AuditEvent,
     ChecklistResponse,
     ClinicianReview,
     Enrollment,
@@ -30,7 +29,6 @@ from .versions import LessonDraft, LessonVersion
 
 __all__ = [
     "AttemptAnswer",
-    "AuditEvent",
     "Checklist",
     "ChecklistItem",
     "ChecklistResponse",

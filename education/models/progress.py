@@ -1,4 +1,4 @@
-"""Patient progress (written by patients, read by clinicians) and the audit trail.
+"""Patient progress (written by patients, read by clinicians).
 
 Every link from a patient's record to content is PROTECT: no change to content
 can delete what a patient did."""
@@ -226,42 +226,3 @@ class ClinicianReview(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("clinician review")
         verbose_name_plural = _("clinician reviews")
-
-
-class AuditEvent(models.Model):
-    """Who did or looked at what, when, from where. Append-only; never holds
-    passwords, tokens or patient free text."""
-
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    clinic = models.ForeignKey(
-        "accounts.Clinic", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    patient = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    action = models.CharField(max_length=64)
-    detail = models.JSONField(default=dict, blank=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("audit event")
-        verbose_name_plural = _("audit events")
-        indexes = [
-            models.Index(fields=["clinic", "-created_at"], name="education_audit_clinic"),
-            models.Index(fields=["patient", "-created_at"], name="education_audit_patient"),
-        ]
-
-    def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"

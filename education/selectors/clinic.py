@@ -13,11 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
+from audit.models import AuditEvent
 from reminders.selectors import enrollments_reminded_not_started
 
 from ..models import (
     AttemptAnswer,
-    AuditEvent,
     ChecklistResponse,
     Choice,
     ConsultationOutcome,

@@ -156,3 +156,8 @@ def quiz_questions(quiz: Quiz) -> list[Question]:
 def glossary_pairs() -> list[tuple[str, str]]:
     """Every glossary term with its definition: one query."""
     return list(GlossaryTerm.objects.order_by("term").values_list("term", "definition"))
+
+
+def published_pathways():
+    """The pathways a patient can be invited onto, by title."""
+    return Pathway.objects.filter(status=PublishStatus.PUBLISHED).order_by("title")

@@ -7,7 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..audit import audit_record
+from audit.services import audit_record
+
 from ..models import Enrollment, Module, TeachBack
 from ..models.assessment import TEACH_BACK_MAX_LENGTH
 from ..readiness import StageState

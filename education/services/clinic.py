@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import PatientProfile, User
+from audit.services import audit_record
 
 from .. import access, readiness
-from ..audit import audit_record
 from ..models import ChecklistResponse, ClinicianReview, ConsultationOutcome, Enrollment
 from ..selectors.clinic import DashboardFilters
 from .errors import EducationError

@@ -6,8 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from audit.services import audit_record
 
-from ..audit import audit_record
 from ..models import Lesson, PublishStatus
 
 

@@ -11,8 +11,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import audit_record
+
 from .. import grading, journey
-from ..audit import audit_record
 from ..models import (
     AttemptAnswer,
     ChecklistItem,

@@ -8,7 +8,7 @@ from django.core import mail
 
 from accounts.models import Invitation, User
 from accounts.services import invitation_create, invitation_token, invitation_url
-from education.models import AuditEvent
+from audit.models import AuditEvent
 from tests.builders import make_staff
 
 LIST = "/accounts/invitations/"

@@ -14,7 +14,8 @@ from accounts.services import (
     invitation_token,
     invitation_url,
 )
-from education.models import AuditEvent, Enrollment
+from audit.models import AuditEvent
+from education.models import Enrollment
 
 NEW_PASSWORD = "a long and memorable passphrase"
 

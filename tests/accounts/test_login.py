@@ -3,7 +3,7 @@ from django.test import Client
 from django_otp.oath import totp
 
 from accounts.models import User
-from education.models import AuditEvent
+from audit.models import AuditEvent
 from tests.builders import PASSWORD, add_totp_device, make_user
 
 

@@ -8,8 +8,9 @@ import pytest
 
 from accounts.models import User
 from accounts.services import invitation_create, invitation_url
+from audit.models import AuditEvent
 from education import services
-from education.models import AuditEvent, Quiz
+from education.models import Quiz
 from portal.legal import NOTICE_VERSION
 from tests.builders import correct_answers
 

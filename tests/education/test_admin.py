@@ -2,8 +2,9 @@ import pytest
 
 from accounts.models import User
 from accounts.services import content_editors_group
+from audit.models import AuditEvent
 from education.curriculum.loader import load_curriculum
-from education.models import AuditEvent, Checklist, Lesson, Module, Pathway, Quiz
+from education.models import Checklist, Lesson, Module, Pathway, Quiz
 from tests.builders import make_staff
 from tests.conftest import login_client
 
@@ -149,7 +150,7 @@ def test_clinic_admin_cannot_edit_patient_progress_or_audit(clinic_admin_client,
     assert clinic_admin_client.get("/admin/education/quizattempt/").status_code == 403
     event = AuditEvent.objects.create(action="test.event", clinic=patient.clinic)
     response = clinic_admin_client.post(
-        f"/admin/education/auditevent/{event.pk}/delete/", {"post": "yes"}
+        f"/admin/audit/auditevent/{event.pk}/delete/", {"post": "yes"}
     )
     assert response.status_code == 403
     assert AuditEvent.objects.filter(pk=event.pk).exists()
@@ -160,6 +161,6 @@ def test_clinic_admin_sees_only_own_clinic_audit_events(
 ):
     AuditEvent.objects.create(action="mine.event", clinic=clinic_admin.clinic)
     AuditEvent.objects.create(action="theirs.event", clinic=other_clinic)
-    body = clinic_admin_client.get("/admin/education/auditevent/").content.decode()
+    body = clinic_admin_client.get("/admin/audit/auditevent/").content.decode()
     assert "mine.event" in body
     assert "theirs.event" not in body

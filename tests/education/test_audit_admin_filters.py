@@ -1,9 +1,9 @@
 """The clinic admin's audit log filters by action, by who acted and by patient,
 offering only the people of their own clinic."""
 
-from education.models import AuditEvent
+from audit.models import AuditEvent
 
-URL = "/admin/education/auditevent/"
+URL = "/admin/audit/auditevent/"
 
 
 def results(response):

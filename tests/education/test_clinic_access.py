@@ -3,8 +3,9 @@
 import pytest
 from django.test import Client
 
+from audit.models import AuditEvent
 from education import services
-from education.models import AuditEvent, ChecklistResponse, ClinicianReview, Enrollment
+from education.models import ChecklistResponse, ClinicianReview, Enrollment
 
 
 @pytest.fixture

@@ -7,8 +7,9 @@ from datetime import date, datetime
 import pytest
 
 from accounts.models import PatientProfile
+from audit.models import AuditEvent
 from education import services
-from education.models import AuditEvent, ChecklistResponse, ClinicianReview
+from education.models import ChecklistResponse, ClinicianReview
 from education.selectors.outline import pathway_outline
 from tests.builders import correct_answers
 from tests.education.pages import enrollment_of

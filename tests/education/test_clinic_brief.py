@@ -8,8 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from education import services
-from education.models import AuditEvent, Choice, ClinicianReview
+from education.models import Choice, ClinicianReview
 from education.selectors.outline import pathway_outline
 from tests.builders import correct_answers, make_staff, wrong_answers
 from tests.education.pages import enrollment_of

@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import PatientProfile, User
-from education.models import AuditEvent, Enrollment, ReadinessStatus
+from audit.models import AuditEvent
+from education.models import Enrollment, ReadinessStatus
 from tests.builders import make_patient
 
 URL = "/clinic/"

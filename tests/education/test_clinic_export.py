@@ -7,8 +7,9 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from education.exports import neutralise
-from education.models import AuditEvent, Enrollment, ReadinessStatus
+from education.models import Enrollment, ReadinessStatus
 from tests.builders import make_patient
 
 URL = "/clinic/export.csv"

@@ -7,8 +7,9 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from education import services
-from education.models import AuditEvent, Enrollment
+from education.models import Enrollment
 from tests.builders import make_patient
 from tests.education.pages import enrollment_of
 

@@ -8,8 +8,9 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import PatientProfile
+from audit.models import AuditEvent
 from education import services
-from education.models import AuditEvent, ConsultationOutcome
+from education.models import ConsultationOutcome
 from tests.builders import make_patient
 from tests.education.pages import enrollment_of
 

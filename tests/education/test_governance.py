@@ -10,11 +10,11 @@ from django.db.models import ProtectedError
 
 from accounts.models import User
 from accounts.services import content_editors_group
+from audit.models import AuditEvent
 from education import services
 from education.governance import library_editors_group
 from education.models import (
     AttemptAnswer,
-    AuditEvent,
     Checklist,
     ChecklistResponse,
     Choice,
@@ -416,7 +416,7 @@ def test_clinic_admin_gets_no_library_autocomplete_and_no_library_in_the_index(
     assert response.status_code == 403
     index = client.get("/admin/").content.decode()
     assert "/admin/education/lesson/" not in index
-    assert "/admin/education/auditevent/" in index
+    assert "/admin/audit/auditevent/" in index
 
 
 def test_clinic_admin_still_needs_the_second_factor(invited_clinic_admin):
@@ -454,8 +454,9 @@ def test_library_editor_changes_a_lesson_body_as_a_draft(library_editor_client, 
 
 
 def test_library_editor_sees_no_patient_records(library_editor_client, patient):
-    for name in ("enrollment", "quizattempt", "checklistresponse", "auditevent"):
+    for name in ("enrollment", "quizattempt", "checklistresponse"):
         assert library_editor_client.get(f"/admin/education/{name}/").status_code == 403
+    assert library_editor_client.get("/admin/audit/auditevent/").status_code == 403
     assert library_editor_client.get("/admin/accounts/user/").status_code == 403
 
 

@@ -6,9 +6,10 @@ import pytest
 from django.db.models import ProtectedError
 
 from accounts.models import User
+from audit.models import AuditEvent
 from education import publishing, services
 from education.governance import library_editors_group
-from education.models import AuditEvent, LessonDraft, LessonVersion, Therapy
+from education.models import LessonDraft, LessonVersion, Therapy
 from education.services import EducationError
 from tests.builders import make_clinic, make_staff
 from tests.conftest import login_client

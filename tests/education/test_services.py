@@ -7,10 +7,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from audit.models import AuditEvent
 from education import services
 from education.models import (
     AttemptAnswer,
-    AuditEvent,
     ChecklistResponse,
     Choice,
     Enrollment,

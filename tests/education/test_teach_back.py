@@ -6,8 +6,9 @@ import uuid
 
 import pytest
 
+from audit.models import AuditEvent
 from education import services
-from education.models import AuditEvent, TeachBack
+from education.models import TeachBack
 from education.selectors.progress import patient_state
 from tests.builders import correct_answers
 from tests.education.pages import enrollment_of, main, page, read_stage

@@ -2,7 +2,8 @@ import pytest
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
-from education.models import AuditEvent, ClinicianReview, ReadinessStatus
+from audit.models import AuditEvent
+from education.models import ClinicianReview, ReadinessStatus
 
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the append-only trigger exists on PostgreSQL"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from education.models import AuditEvent
+from audit.models import AuditEvent
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,7 +9,7 @@ from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from education.models import AuditEvent
+from audit.models import AuditEvent
 from tests.builders import PASSWORD, add_totp_device
 
 pytestmark = pytest.mark.django_db

@@ -1,8 +1,9 @@
 """The one way to write an audit event. Never pass passwords, tokens, session
 keys or patient free text in ``detail``: ids, counts and choices only."""
 
-from education.models import AuditEvent
 from portal.net import client_ip
+
+from .models import AuditEvent
 
 
 def audit_record(
