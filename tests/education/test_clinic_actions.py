@@ -11,6 +11,7 @@ from audit.models import AuditEvent
 from education import services
 from education.models import ChecklistResponse, ClinicianReview
 from education.selectors.outline import pathway_outline
+from education.selfcheck import SURE_ITEMS, YES
 from tests.builders import correct_answers
 from tests.education.pages import enrollment_of
 
@@ -42,6 +43,11 @@ def complete_everything(patient, pathway):
         )
     for item in pathway.checklist.items.all():
         services.checklist_response_save(enrollment=enrollment, item=item, answer="yes")
+    services.self_check_save(
+        enrollment=enrollment,
+        kind="sure",
+        answers={item.key: YES for item in SURE_ITEMS},
+    )
     return enrollment
 
 
@@ -88,7 +94,7 @@ def test_bad_consultation_date_shows_the_form_again(clinician_client, patient):
     response = clinician_client.post(
         f"/clinic/patients/{patient.pk}/consultation/", {"consultation_at": "next tuesday"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Enter a valid date/time." in response.content.decode()
     assert enrollment_of(patient).consultation_at is None
 
@@ -166,7 +172,7 @@ def review(client, patient, **data):
 
 def test_ready_review_is_refused_when_the_patient_is_not_ready(clinician_client, patient):
     response = review(clinician_client, patient, outcome="ready", note="Looks fine")
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.content.decode()
     assert "This patient is not ready yet." in page
     assert "Write why you are overriding readiness." in page
@@ -208,7 +214,7 @@ def test_follow_up_review_needs_no_override(clinician_client, patient):
 @pytest.mark.parametrize("outcome", ["", "approved", "x" * 100])
 def test_review_without_a_valid_outcome_shows_the_form_again(clinician_client, patient, outcome):
     response = review(clinician_client, patient, outcome=outcome)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not ClinicianReview.objects.exists()
 
 

@@ -91,7 +91,7 @@ def test_bad_outcome_reopens_the_brief_at_the_form_with_one_message(
     clinician_client, patient, data, message
 ):
     response = clinician_client.post(outcome_url(patient), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.content.decode()
     assert page.count(message) == 1
     assert f'action="/clinic/patients/{patient.pk}/outcomes/#outcome"' in page
