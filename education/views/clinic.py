@@ -30,7 +30,7 @@ from education.forms.clinician import (
 )
 from education.models import Enrollment
 from education.pagination import DeferredJoinList
-from education.selectors.assessment import brief_teach_backs
+from education.selectors.assessment import brief_objectives_missed, brief_teach_backs
 from education.selectors.clinic import (
     DASHBOARD_PAGE_SIZE,
     consultation_week_for_staff,
@@ -162,6 +162,7 @@ def _render_brief(
         "reminders_sent": list(reminders_sent_for_enrollment(enrollment.pk)),
         "teach_backs": brief_teach_backs(brief.state),
         "self_checks": brief_self_checks(brief.state),
+        "objectives_missed": brief_objectives_missed(brief.state, brief.misconceptions),
         "checklist_rows": checklist_rows,
     }
     # A form with errors: htmx swaps that form's partial; without JavaScript the
