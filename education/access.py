@@ -131,9 +131,11 @@ def get_flag_for_staff(enrollment: Enrollment, response_id: int) -> ChecklistRes
 # --- Content editors --------------------------------------------------------
 
 
-def get_lesson_for_editor(lesson_id: int) -> Lesson:
-    """Any lesson, draft or published (editors preview drafts), or 404."""
-    return get_object_or_404(
-        Lesson.objects.select_related("module", "therapy").prefetch_related("sources"),
-        pk=lesson_id,
-    )
+def get_lesson_for_editor(user, lesson_id: int) -> Lesson:
+    """A lesson, draft or published, that ``user`` may edit (library editors:
+    the library's; a clinic admin: their clinic's own; superusers: any), or 404."""
+    lessons = Lesson.objects.select_related("module", "therapy").prefetch_related("sources")
+    if not user.is_superuser:
+        clinic_id = user.clinic_id if user.is_clinic_admin else None
+        lessons = lessons.filter(module__clinic_id=clinic_id)
+    return get_object_or_404(lessons, pk=lesson_id)

@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import Clinic
 from audit.services import audit_record
 
 from .models import (
@@ -32,6 +33,7 @@ from .models import (
     Quiz,
     QuizAttempt,
     Therapy,
+    content_clinic_id,
 )
 
 LIBRARY_EDITORS_GROUP = "Library editors"
@@ -80,6 +82,25 @@ def may_edit_library(user) -> bool:
     return not user.is_clinic_admin
 
 
+def may_edit_clinic_content(user, clinic_id: int | None = None) -> bool:
+    """A clinic admin changes their own clinic's additions (``clinic_id``
+    None: any of them); superusers any clinic's. Library editors do not."""
+    if not (user.is_active and user.is_staff):
+        return False
+    if user.is_superuser:
+        return True
+    return user.is_clinic_admin and clinic_id in (None, user.clinic_id)
+
+
+def may_publish(user, obj) -> bool:
+    """Who may approve and publish ``obj``: its clinic's admin for a clinic's
+    own content (alone), a library editor for the library (a second one)."""
+    clinic_id = content_clinic_id(obj)
+    if clinic_id is not None:
+        return may_edit_clinic_content(user, clinic_id)
+    return may_edit_library(user)
+
+
 def has_patient_records(obj) -> bool:
     """Whether any patient's record (in any clinic) points at ``obj``."""
     match obj:
@@ -115,7 +136,8 @@ def _owner(obj):
         case Choice():
             return obj.question.quiz
         case ChecklistItem():
-            return obj.checklist
+            # A clinic's own item is its own: the library checklist holds it.
+            return obj.checklist if obj.clinic_id is None else None
     return getattr(obj, "lesson", None) or getattr(obj, "pathway", None)
 
 
@@ -139,10 +161,13 @@ def _detail(obj, **extra) -> dict:
 
 
 def content_audit(*, action: str, obj, actor=None, request=None, **extra) -> None:
-    """``education.content.<action>`` for one piece of content."""
+    """``education.content.<action>`` for one piece of content; a clinic's own
+    content is filed under that clinic (its audit log shows it)."""
+    clinic_id = content_clinic_id(obj)
     audit_record(
         action=f"education.content.{action}",
         actor=actor,
+        clinic=Clinic(pk=clinic_id) if clinic_id else None,
         request=request,
         detail=_detail(obj, **extra),
     )

@@ -140,12 +140,13 @@ def _sources_replace(lesson: Lesson, rows: list[list[str]]) -> None:
     )
 
 
-@transaction.atomic
-def lesson_draft_publish(*, draft: LessonDraft, actor, request=None) -> LessonVersion:
-    """Approve a submitted draft and publish it as the lesson's next version.
-    Library content needs two people: the approver is a library editor other
-    than the draft's last editor."""
-    draft = LessonDraft.objects.select_for_update().select_related("lesson").get(pk=draft.pk)
+def _approval_check(draft: LessonDraft, actor) -> None:
+    if draft.lesson.module.clinic_id is not None:
+        if not governance.may_publish(actor, draft.lesson):
+            raise EducationError(_("Only this clinic's admin may publish its own lessons."))
+        if not draft.is_open:
+            raise EducationError(_("Only an open draft can be published."))
+        return
     if not governance.may_edit_library(actor):
         raise EducationError(_("Only a library editor may approve library content."))
     if draft.state != LessonDraft.State.SUBMITTED:
@@ -154,6 +155,18 @@ def lesson_draft_publish(*, draft: LessonDraft, actor, request=None) -> LessonVe
         raise EducationError(
             _("A different library editor must approve this draft: you edited it last.")
         )
+
+
+@transaction.atomic
+def lesson_draft_publish(*, draft: LessonDraft, actor, request=None) -> LessonVersion:
+    """Approve a submitted draft and publish it as the lesson's next version.
+    Library content needs two people: the approver is a library editor other
+    than the draft's last editor. A clinic's own lesson is published by that
+    clinic's admin alone, from a draft or a submitted draft."""
+    draft = (
+        LessonDraft.objects.select_for_update().select_related("lesson__module").get(pk=draft.pk)
+    )
+    _approval_check(draft, actor)
     problems = content_rule_problems(draft)
     if problems:
         raise EducationError(

@@ -38,6 +38,10 @@ class LibraryRecordAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        # A clinic's own lessons are its admin's (under "Clinic lessons").
+        return super().get_queryset(request).filter(lesson__module__clinic__isnull=True)
+
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
         actions = super().get_actions(request, action_location=action_location)
         actions.pop("delete_selected", None)
@@ -137,7 +141,7 @@ class LessonDraftAdmin(LibraryRecordAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         draft = get_object_or_404(
-            LessonDraft.objects.select_related("lesson__module"), pk=object_id
+            self.get_queryset(request).select_related("lesson__module"), pk=object_id
         )
         note = _gettext("Preview of a draft (%(state)s). Patients do not see it.") % {
             "state": draft.get_state_display()
@@ -218,7 +222,7 @@ class LessonVersionAdmin(LibraryRecordAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         version = get_object_or_404(
-            LessonVersion.objects.select_related("lesson__module"), pk=object_id
+            self.get_queryset(request).select_related("lesson__module"), pk=object_id
         )
         note = _gettext("Preview of version %(n)s, published %(date)s.") % {
             "n": version.version,
@@ -230,7 +234,7 @@ class LessonVersionAdmin(LibraryRecordAdmin):
         """The difference between any two versions: ``?from=1&to=3``."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        lesson = get_object_or_404(Lesson, pk=lesson_id)
+        lesson = get_object_or_404(Lesson, pk=lesson_id, module__clinic__isnull=True)
         try:
             numbers = [int(request.GET.get(key, "")) for key in ("from", "to")]
         except ValueError:

@@ -216,7 +216,11 @@ class LessonAdmin(VersionedAdmin):
         return {} if obj is not None and obj.was_published else self.prepopulated_fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("sources")
+        return self.scope(super().get_queryset(request), request).prefetch_related("sources")
+
+    def scope(self, queryset, request):
+        """The library's lessons (clinics' own are under "Clinic lessons")."""
+        return queryset.filter(module__clinic__isnull=True)
 
     def get_object(self, request, object_id, from_field=None):
         """A published lesson shows its open draft's text in the form."""
@@ -245,9 +249,12 @@ class LessonAdmin(VersionedAdmin):
             actor=request.user,
             request=request,
         )
-        if draft is None:
-            return
-        if form.cleaned_data["submit_for_review"] and draft.state == draft.State.DRAFT:
+        if draft is not None:
+            self.draft_saved(request, draft, publish=form.cleaned_data["submit_for_review"])
+
+    def draft_saved(self, request, draft, *, publish: bool) -> None:
+        """The library: ticked, the draft goes to review by another editor."""
+        if publish and draft.state == draft.State.DRAFT:
             publishing.lesson_draft_submit(draft=draft, actor=request.user, request=request)
         self.message_user(
             request,

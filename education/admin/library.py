@@ -60,6 +60,10 @@ class ModuleAdmin(VersionedAdmin):
     prepopulated_fields = {"slug": ["title"]}
     inlines = [LessonInline]
 
+    def get_queryset(self, request):
+        # Clinics' own stages are under "Clinic stages".
+        return super().get_queryset(request).filter(clinic__isnull=True)
+
 
 # --- Quizzes --------------------------------------------------------------
 
@@ -128,6 +132,10 @@ class ChecklistItemInline(RetirableInline, admin.TabularInline):
     model = ChecklistItem
     extra = 0
     fields = ["order", "kind", "slug", "text", "help_text", "required", "ok_answer", "retired_at"]
+
+    def get_queryset(self, request):
+        # Clinics' own items are under "Clinic checklist items".
+        return super().get_queryset(request).filter(clinic__isnull=True)
 
 
 @admin.register(Checklist)

@@ -152,7 +152,7 @@ def _load_pathway(data: dict, report: LoadReport) -> None:
                 },
             )
         # Items no longer in the file leave the checklist; answers to them stay.
-        ChecklistItem.objects.filter(checklist=checklist).exclude(
+        ChecklistItem.objects.filter(checklist=checklist, clinic__isnull=True).exclude(
             slug__in=[item["slug"] for item in spec["items"]]
         ).update(retired_at=timezone.now())
         _publish(checklist, report)

@@ -1,7 +1,7 @@
 from .assessment import TeachBack
+from .checklists import Checklist, ChecklistItem
+from .clinic import ClinicChecklistItem, ClinicLesson, ClinicModule, content_clinic_id
 from .content import (
-    Checklist,
-    ChecklistItem,
     CurriculumFile,
     EvidenceLabel,
     GlossaryTerm,
@@ -32,6 +32,9 @@ __all__ = [
     "Checklist",
     "ChecklistItem",
     "ChecklistResponse",
+    "ClinicChecklistItem",
+    "ClinicLesson",
+    "ClinicModule",
     "Choice",
     "ClinicianReview",
     "ConsultationOutcome",
@@ -55,4 +58,5 @@ __all__ = [
     "ReadinessStatus",
     "PublishStatus",
     "Therapy",
+    "content_clinic_id",
 ]

@@ -67,6 +67,20 @@ class Versioned(models.Model):
         return hashlib.sha256(payload.encode()).hexdigest()
 
 
+def owning_clinic(*, related_name: str, help_text) -> models.ForeignKey:
+    """The clinic a piece of content belongs to; empty for the shared library.
+    PROTECT: a clinic with content of its own is never deleted from under it."""
+    return models.ForeignKey(
+        "accounts.Clinic",
+        verbose_name=_("clinic"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        help_text=help_text,
+    )
+
+
 class LiveQuerySet(models.QuerySet):
     def live(self):
         return self.filter(retired_at__isnull=True)
@@ -132,76 +146,15 @@ class GlossaryTerm(models.Model):
         return self.term
 
 
-class Checklist(Versioned):
-    slug = models.SlugField(unique=True)
-    title = models.CharField(_("title"), max_length=200)
-    intro = models.TextField(_("introduction"), blank=True)
-
-    class Meta:
-        verbose_name = _("checklist")
-        verbose_name_plural = _("checklists")
-
-    def __str__(self):
-        return self.title
-
-    def content_payload(self):
-        return {
-            "title": self.title,
-            "intro": self.intro,
-            "items": [
-                [i.slug, i.kind, i.text, i.help_text, i.required, i.ok_answer]
-                for i in self.items.order_by("order", "pk")
-            ],
-        }
-
-
-class ChecklistItem(Retirable):
-    class Kind(models.TextChoices):
-        ACKNOWLEDGEMENT = "acknowledgement", _("Things I understand")
-        SELF_CHECK = "self_check", _("Health self-checks")
-        QUESTION = "question", _("Questions to discuss")
-
-    class Answer(models.TextChoices):
-        YES = "yes", _("Yes")
-        NO = "no", _("No")
-        NOT_SURE = "not_sure", _("Not sure")
-
-    checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="items")
-    order = models.PositiveIntegerField(_("order"), default=0)
-    slug = models.SlugField()
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    text = models.CharField(_("text"), max_length=300)
-    help_text = models.TextField(_("help"), blank=True)
-    required = models.BooleanField(_("required"), default=True)
-    ok_answer = models.CharField(
-        _("answer that needs no discussion"),
-        max_length=8,
-        choices=[(Answer.YES, _("Yes")), (Answer.NO, _("No"))],
-        default=Answer.YES,
-        help_text=_(
-            "On a required item, any other answer (or “not sure”) raises a flag for the clinician."
-        ),
-    )
-
-    class Meta(Retirable.Meta):
-        ordering = ["order", "pk"]
-        verbose_name = _("checklist item")
-        verbose_name_plural = _("checklist items")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["checklist", "slug"], name="education_checklistitem_unique_slug"
-            ),
-        ]
-
-    def __str__(self):
-        return self.text
-
-    def raises_flag(self, answer: str) -> bool:
-        return self.required and answer != self.ok_answer
-
-
 class Module(Versioned):
     slug = models.SlugField(unique=True)
+    clinic = owning_clinic(
+        related_name="own_modules",
+        help_text=_(
+            "Empty for the shared library. A clinic's own stage is shown, after the "
+            "library's stages, to that clinic's patients only."
+        ),
+    )
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"))
     learning_objectives = models.TextField(
@@ -242,7 +195,7 @@ class Pathway(Versioned):
     description = models.TextField(_("description"), blank=True)
     modules = models.ManyToManyField(Module, through="PathwayModule", related_name="pathways")
     checklist = models.ForeignKey(
-        Checklist,
+        "education.Checklist",
         verbose_name=_("consent checklist"),
         on_delete=models.PROTECT,
         null=True,

@@ -11,7 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .content import ChecklistItem, Lesson, Pathway
+from .checklists import ChecklistItem
+from .content import Lesson, Pathway
 from .quizzes import Question, Quiz
 
 NOTE_MAX_LENGTH = 500

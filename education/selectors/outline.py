@@ -1,6 +1,8 @@
-"""The published outline of a pathway: its stages (modules with their published
-lessons and quiz) and checklist items, the same for every patient, cached and
-keyed by a one-query fingerprint of the content."""
+"""The published outline of a pathway for one clinic's patients: the library's
+stages (modules with their published lessons and quiz) in the pathway's order,
+then the clinic's own published stages, and the checklist's library items then
+the clinic's own. The same for every patient of a clinic, so it is cached per
+pathway and clinic, keyed by a one-query fingerprint of the content."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ import hashlib
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Prefetch, Subquery, Value
+from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, Subquery, Value
 
 from .. import journey, readiness
 from ..models import (
@@ -73,9 +75,9 @@ OUTLINE_CACHE_SECONDS = 60 * 60
 
 def content_stamp(pathway: Pathway) -> str:
     """What an outline shows, fingerprinted in one query: every edit or publish
-    of a pathway, module, lesson, quiz or checklist (and of their inline
-    children, saved with them) moves its ``updated_at``; a deletion changes a
-    count."""
+    of a pathway, module, lesson, quiz, checklist or checklist item (and of
+    their inline children, saved with them) moves its ``updated_at``; a
+    deletion changes a count."""
 
     def summary(model, aggregate):
         return Subquery(
@@ -87,7 +89,7 @@ def content_stamp(pathway: Pathway) -> str:
         )
 
     columns = {}
-    for model in (Module, Lesson, Quiz, Checklist):
+    for model in (Module, Lesson, Quiz, Checklist, ChecklistItem):
         name = model._meta.model_name
         columns[f"stamp_{name}_newest"] = summary(model, Max("updated_at"))
         columns[f"stamp_{name}_count"] = summary(model, Count("pk"))
@@ -100,35 +102,41 @@ def content_stamp(pathway: Pathway) -> str:
     return hashlib.sha256("|".join(map(str, row or ())).encode()).hexdigest()[:16]
 
 
-def pathway_outline(pathway: Pathway) -> Outline:
-    """The published stages of a pathway, in order. The outline is the same for
-    every patient, so it is cached, keyed by the content's last change: one
-    query when cached, four when not, whatever the pathway's size."""
-    key = f"education:outline:{pathway.pk}:{content_stamp(pathway)}"
+def pathway_outline(pathway: Pathway, clinic_id: int | None = None) -> Outline:
+    """The published stages of a pathway, in order, for the patients of
+    ``clinic_id`` (None: the library alone). The outline is the same for every
+    patient of a clinic, so it is cached per pathway and clinic, keyed by the
+    content's last change: one query when cached, four when not, whatever the
+    pathway's size."""
+    key = f"education:outline:{pathway.pk}:{clinic_id or 0}:{content_stamp(pathway)}"
     outline = cache.get(key)
     if outline is None:
-        outline = _pathway_outline_build(pathway)
+        outline = _pathway_outline_build(pathway, clinic_id)
         cache.set(key, outline, OUTLINE_CACHE_SECONDS)
     return outline
 
 
-def _pathway_outline_build(pathway: Pathway) -> Outline:
+def _pathway_outline_build(pathway: Pathway, clinic_id: int | None) -> Outline:
     published_lessons = Prefetch(
-        "module__lessons",
+        "lessons",
         queryset=Lesson.objects.filter(status=PublishStatus.PUBLISHED)
         .select_related("therapy")
         .order_by("order", "pk"),
         to_attr="published_lessons",
     )
-    links = (
-        PathwayModule.objects.filter(pathway=pathway, module__status=PublishStatus.PUBLISHED)
-        .select_related("module", "module__quiz")
+    links = PathwayModule.objects.filter(pathway=pathway)
+    library = Q(clinic__isnull=True, pk__in=links.values("module_id"))
+    own = Q(clinic_id=clinic_id) if clinic_id else Q(pk__in=[])
+    modules = (
+        Module.objects.filter(library | own, status=PublishStatus.PUBLISHED)
+        .annotate(stage_order=Subquery(links.filter(module=OuterRef("pk")).values("order")[:1]))
+        .select_related("quiz")
         .prefetch_related(published_lessons)
-        .order_by("order", "pk")
+        # The library's stages in the pathway's order, then the clinic's own.
+        .order_by(F("stage_order").asc(nulls_last=True), "pk")
     )
     stages = []
-    for number, link in enumerate(links, start=1):
-        module = link.module
+    for number, module in enumerate(modules, start=1):
         quiz = getattr(module, "quiz", None)
         if quiz is not None and quiz.status != PublishStatus.PUBLISHED:
             quiz = None
@@ -139,8 +147,10 @@ def _pathway_outline_build(pathway: Pathway) -> Outline:
     if pathway.checklist_id:
         items = list(
             ChecklistItem.objects.filter(
-                checklist_id=pathway.checklist_id, checklist__status=PublishStatus.PUBLISHED
-            ).order_by("order", "pk")
+                Q(clinic__isnull=True) | Q(clinic_id=clinic_id) if clinic_id else Q(clinic=None),
+                checklist_id=pathway.checklist_id,
+                checklist__status=PublishStatus.PUBLISHED,
+            ).order_by(F("clinic_id").asc(nulls_first=True), "order", "pk")
         )
     return Outline(pathway=pathway, stages=stages, checklist_items=items)
 

@@ -83,7 +83,7 @@ class PatientState:
 
 
 def patient_state(enrollment: Enrollment) -> PatientState:
-    outline = pathway_outline(enrollment.pathway)
+    outline = pathway_outline(enrollment.pathway, enrollment.clinic_id)
     raw = raw_progress(enrollment)
     result = readiness.evaluate(outline.spec(), raw.as_progress())
     for stage, state in zip(outline.stages, result.stage_states, strict=True):

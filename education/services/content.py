@@ -6,8 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from audit.services import audit_record
 
+from ..governance import content_audit
 from ..models import Lesson, PublishStatus
 
 
@@ -31,12 +31,7 @@ def content_publish(*, obj, actor: User | None = None, request=None) -> bool:
         obj.published_at = timezone.now()
     obj.status = PublishStatus.PUBLISHED
     obj.save()
-    audit_record(
-        action="education.content.published",
-        actor=actor,
-        request=request,
-        detail={"model": obj._meta.label_lower, "id": obj.pk, "version": obj.version},
-    )
+    content_audit(action="published", obj=obj, actor=actor, request=request)
     return bumped
 
 
@@ -44,9 +39,4 @@ def content_publish(*, obj, actor: User | None = None, request=None) -> bool:
 def content_unpublish(*, obj, actor: User | None = None, request=None) -> None:
     obj.status = PublishStatus.DRAFT
     obj.save(update_fields=["status", "updated_at"])
-    audit_record(
-        action="education.content.unpublished",
-        actor=actor,
-        request=request,
-        detail={"model": obj._meta.label_lower, "id": obj.pk},
-    )
+    content_audit(action="unpublished", obj=obj, actor=actor, request=request)

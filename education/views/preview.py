@@ -20,7 +20,7 @@ def _glossary():
 
 @editor_required
 def lesson_preview(request, lesson_id: int):
-    lesson = access.get_lesson_for_editor(lesson_id)
+    lesson = access.get_lesson_for_editor(request.user, lesson_id)
     return render(
         request,
         TEMPLATE,

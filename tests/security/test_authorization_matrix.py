@@ -24,7 +24,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.models import User
 from accounts.services import invitation_create, invitation_token
 from education import services
-from education.models import ChecklistItem, ChecklistResponse, Lesson, PathwayModule, Quiz
+from education.models import (
+    ChecklistItem,
+    ChecklistResponse,
+    Lesson,
+    Module,
+    PathwayModule,
+    Quiz,
+)
 from reminders.emails import unsubscribe_token
 from tests.builders import (
     add_totp_device,
@@ -253,7 +260,17 @@ def _pending_invitation(world: World, persona: str, scenario: str) -> dict:
 
 
 def _preview(world: World, persona: str, scenario: str) -> dict:
-    return {"lesson_id": world.first_lesson(world.patient).pk}
+    """A lesson of the clinic's own stage ("own"), or a library lesson."""
+    if scenario == "other":
+        return {"lesson_id": world.first_lesson(world.patient).pk}
+    module, _ = Module.objects.get_or_create(
+        slug="own-stage", defaults={"clinic": world.clinic, "title": "Own", "summary": "Own."}
+    )
+    lesson, _ = Lesson.objects.get_or_create(
+        slug="own-lesson",
+        defaults={"module": module, "title": "Own", "key_points": "A.", "body": "B."},
+    )
+    return {"lesson_id": lesson.pk}
 
 
 def _unsubscribe(world: World, persona: str, scenario: str) -> dict:
@@ -524,15 +541,16 @@ MATRIX: dict[str, Row] = {
     "clinic:review-create": Row(staff_page(post_only("200"), post_only("404")), kwargs=_patient),
     # An outcome without a choice: the brief again with the form's errors.
     "clinic:outcome-create": Row(staff_page(post_only("200"), post_only("404")), kwargs=_patient),
-    # Content preview: content editors (staff) only.
+    # Content preview: content editors (staff) only; a clinic admin previews their
+    # clinic's own lessons, and the library's are not theirs.
     "preview:lesson": Row(
-        (
+        tuple(
             {
                 "anonymous": TO_LOGIN,
                 **dict.fromkeys((*PATIENTS, *STAFF[:2], "unverified_clinician"), FORBIDDEN),
-                "clinic_admin": same("200"),
-            },
-            None,
+                "clinic_admin": same(status),
+            }
+            for status in ("200", "404")
         ),
         kwargs=_preview,
     ),
