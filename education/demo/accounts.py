@@ -1,5 +1,6 @@
 """Demo accounts: two clinics, a library, and the demo logins (staff with the
-demo authenticator key, two patients enrolled on the default pathway)."""
+demo authenticator key, two patients enrolled on the default pathway); Demo
+Hair Clinic's own stage (``clinic_stage``)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from accounts.services import content_editors_group
 from ..governance import library_editors_group
 from ..models import Pathway
 from ..services import enrollment_create
+from .clinic_stage import demo_clinic_stage_create
 
 DEMO_PASSWORD = "consultready-demo"  # noqa: S105 - documented demo password
 DEMO_TOTP_KEY = "JBSWY3DPEHPK3PXP"
@@ -138,6 +140,7 @@ def demo_accounts_create() -> DemoAccounts:
     for key in STAFF_KEYS:
         totp_device_create_demo(user=users[key], base32_key=DEMO_TOTP_KEY)
     _demo_patients_prepare(users, clinic, other)
+    demo_clinic_stage_create(clinic=clinic, admin=users["admin"], pathway=default_pathway())
     return DemoAccounts(clinic=clinic, other_clinic=other, users=users)
 
 
