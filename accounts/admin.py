@@ -1,13 +1,27 @@
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
+from audit.services import audit_record
+
+from .admin_audit import AuditedAdminMixin
 from .models import Clinic, ClinicIdentity, Invitation, PatientProfile, User
 
 
+class _ClinicAudited(AuditedAdminMixin):
+    """A clinic's add, change and delete, filed under that clinic."""
+
+    audit_name = "clinic"
+
+    def audit_target(self, obj, *, deleted=False):
+        return {} if deleted else {"clinic": obj}
+
+
 @admin.register(Clinic)
-class ClinicAdmin(admin.ModelAdmin):
+class ClinicAdmin(_ClinicAudited, admin.ModelAdmin):
     list_display = ["name", "slug", "timezone", "contact_phone"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -24,8 +38,10 @@ class PatientProfileInline(admin.StackedInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
-    """Superusers manage every account; clinic admins see their clinic's staff."""
+class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
+    """Superusers manage every account; clinic admins see their clinic's staff.
+    Every add, change (role, clinic, active, groups…) and delete is audited, filed
+    under the account's clinic (and the patient, for a patient's account)."""
 
     ordering = ["email"]
     list_display = ["email", "full_name", "role", "clinic", "is_active", "last_login"]
@@ -85,10 +101,24 @@ class UserAdmin(BaseUserAdmin):
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
 
+    def audit_target(self, obj, *, deleted=False):
+        patient = obj if obj.role == User.Role.PATIENT and not deleted else None
+        return {"clinic": obj.clinic, "patient": patient}
+
     def user_change_password(self, request, id, form_url=""):
         if not request.user.is_superuser:
             raise PermissionDenied
-        return super().user_change_password(request, id, form_url)
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, id)
+            audit_record(
+                action="accounts.user.password_set",
+                actor=request.user,
+                request=request,
+                **self.audit_target(user),
+                detail={"user": user.pk},
+            )
+        return response
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
@@ -146,7 +176,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ClinicIdentity)
-class ClinicIdentityAdmin(admin.ModelAdmin):
+class ClinicIdentityAdmin(_ClinicAudited, admin.ModelAdmin):
     """A clinic admin edits how their own clinic appears to its patients: name,
     logo, accent colour, phone and address. Nothing else about the clinic."""
 
@@ -183,3 +213,12 @@ class ClinicIdentityAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(AuditedAdminMixin, BaseGroupAdmin):
+    """Groups carry permissions (content editors, library editors): their changes
+    are audited like an account's."""

@@ -98,6 +98,18 @@ def clinic_admin_client(clinic_admin):
 
 
 @pytest.fixture
+def superuser(db):
+    return User.objects.create_superuser(
+        email="root@example.test", password="correct-horse-battery", full_name="Root"
+    )
+
+
+@pytest.fixture
+def superuser_client(superuser):
+    return login_client(superuser)
+
+
+@pytest.fixture
 def other_clinic_client(other_clinic_clinician):
     return login_client(other_clinic_clinician)
 

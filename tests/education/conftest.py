@@ -1,5 +1,5 @@
-"""Personas of the shared library (a library editor, a superuser) and the
-pathway's first two stages."""
+"""Personas of the shared library (a library editor) and the pathway's first
+two stages."""
 
 import pytest
 
@@ -27,18 +27,6 @@ def library_editor(db):
 @pytest.fixture
 def library_editor_client(library_editor):
     return login_client(library_editor)
-
-
-@pytest.fixture
-def superuser(db):
-    return User.objects.create_superuser(
-        email="root@example.test", password="correct-horse-battery", full_name="Root"
-    )
-
-
-@pytest.fixture
-def superuser_client(superuser):
-    return login_client(superuser)
 
 
 @pytest.fixture
