@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 
-from . import governance
+from . import governance, visuals
 from .models import Lesson, LessonDraft, LessonSource, LessonVersion, PublishStatus
 from .readability import MAX_GRADE, UNKNOWNS_HEADING, heading_ids, measure
 from .services.errors import EducationError
@@ -50,7 +50,8 @@ def lesson_as_draft(lesson: Lesson) -> LessonDraft:
 def content_rule_problems(content) -> list[str]:
     """What stops a lesson (or a draft) from being published, one message a
     rule: reading grade, evidence label, sources, the "What we don't know
-    yet" section of a therapy lesson."""
+    yet" section of a therapy lesson, and every picture or table in the body
+    can be drawn."""
     problems = []
     grade, _longest, _words = measure(content.body, content.key_points)
     if grade > MAX_GRADE:
@@ -68,6 +69,8 @@ def content_rule_problems(content) -> list[str]:
         problems.append(_("Add at least one source."))
     if content.therapy_id and UNKNOWNS_HEADING not in heading_ids(content.body):
         problems.append(_("A lesson about a therapy needs a “What we don't know yet” section."))
+    # A diagram, icon array or option grid that cannot be drawn (education/visuals.py).
+    problems.extend(visuals.problems(content.body))
     return problems
 
 
