@@ -3,6 +3,7 @@
 - ``outline``: the cached published outline of a pathway and its fingerprint;
 - ``progress``: a patient's state on one enrollment (outline + records + readiness);
 - ``clinic``: the clinic dashboard and the brief about one patient;
+- ``week``: the clinic home's consultations today, tomorrow and this week;
 - ``patient``: the patient pages under /learn/.
 
 Selectors never decide who may see what: ``education.access`` does. Import

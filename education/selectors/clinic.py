@@ -5,9 +5,9 @@ member's clinic (see ``education.access``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -23,14 +23,13 @@ from ..models import (
     ConsultationOutcome,
     Enrollment,
     Lesson,
-    PatientQuestion,
     Question,
     Quiz,
     QuizAttempt,
     ReadinessStatus,
 )
 from .progress import ChecklistAnswer, PatientState, patient_state
-from .selfcheck import CONCERNS, self_check_flag
+from .selfcheck import CONCERNS, self_check_flag, self_check_flag_columns
 
 # A dashboard "readiness" choice beyond the statuses: reminded, still not started.
 REMINDED_NOT_STARTED = "reminded"
@@ -112,110 +111,10 @@ def enrollment_list_for_staff(staff: User, *, filters: DashboardFilters) -> Quer
             | Q(patient__email__icontains=filters.q)
             | Q(patient__patient_profile__record_number=filters.q)
         )
-    rows = rows.annotate(
-        decisional_conflict=self_check_flag(CONCERNS["decisional_conflict"]),
-        expectations_to_discuss=self_check_flag(CONCERNS["expectations"]),
-    )
+    rows = rows.annotate(**self_check_flag_columns())
     return rows.select_related("patient", "patient__patient_profile__primary_clinician").order_by(
         *dashboard_ordering(filters.sort)
     )
-
-
-# The week list: consultations from this many days back still waiting for an outcome.
-WEEK_LOOKBACK_DAYS = 7
-WEEK_MAX_ROWS = 200
-
-
-@dataclass
-class WeekRow:
-    enrollment: Enrollment
-    local_at: datetime
-    to_discuss: str
-
-
-@dataclass
-class WeekGroup:
-    key: str  # "earlier", "today", "tomorrow", "later"
-    label: str
-    rows: list[WeekRow]
-
-
-def _to_discuss(row: Enrollment) -> str:
-    """One line for the clinician: what to raise with this patient."""
-    parts = []
-    if row.open_flags:
-        parts.append(
-            ngettext("%(n)d open flag", "%(n)d open flags", row.open_flags) % {"n": row.open_flags}
-        )
-    if row.question_count:
-        parts.append(
-            ngettext(
-                "%(n)d question from the patient",
-                "%(n)d questions from the patient",
-                row.question_count,
-            )
-            % {"n": row.question_count}
-        )
-    if row.first_attempt_score is not None and row.first_attempt_score < 100:
-        parts.append(_("first-attempt score %(score)d%%") % {"score": row.first_attempt_score})
-    if row.readiness_status == ReadinessStatus.NOT_STARTED:
-        parts.append(str(_("has not started the pathway")))
-    elif row.readiness_status != ReadinessStatus.READY:
-        parts.append(_("%(percent)d%% of the pathway done") % {"percent": row.progress_percent})
-    return " · ".join(str(p) for p in parts) or str(_("Nothing raised; ready to discuss consent"))
-
-
-def consultation_week_for_staff(staff: User, *, tz: tzinfo, now: datetime) -> list[WeekGroup]:
-    """The clinic's consultations from today to the end of this week (Sunday,
-    in the clinic's time zone), in time order, grouped as today, tomorrow and
-    later; before them, consultations of the last days with no outcome yet. A
-    consultation leaves the list once an outcome is recorded for it. One query."""
-    local_now = timezone.localtime(now, tz)
-    today = local_now.date()
-    start_of_today = datetime.combine(today, datetime.min.time(), tzinfo=tz)
-    end_of_week = start_of_today + timedelta(days=7 - today.weekday())
-    recorded = ConsultationOutcome.objects.filter(
-        enrollment=OuterRef("pk"), consultation_at=OuterRef("consultation_at")
-    )
-    questions = (
-        PatientQuestion.objects.filter(enrollment=OuterRef("pk"))
-        .order_by()
-        .values("enrollment")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    rows = (
-        Enrollment.objects.filter(
-            clinic_id=staff.clinic_id,
-            consultation_at__gte=start_of_today - timedelta(days=WEEK_LOOKBACK_DAYS),
-            consultation_at__lt=end_of_week,
-        )
-        .exclude(Exists(recorded))
-        .annotate(question_count=Subquery(questions))
-        .select_related("patient", "patient__patient_profile")
-        .order_by("consultation_at", "id")[:WEEK_MAX_ROWS]
-    )
-    groups = {
-        "earlier": WeekGroup("earlier", str(_("Earlier, no outcome recorded yet")), []),
-        "today": WeekGroup("today", str(_("Today")), []),
-        "tomorrow": WeekGroup("tomorrow", str(_("Tomorrow")), []),
-        "later": WeekGroup("later", str(_("Later this week")), []),
-    }
-    for row in rows:
-        row.question_count = row.question_count or 0
-        local_at = timezone.localtime(row.consultation_at, tz)
-        days = (local_at.date() - today).days
-        key = (
-            "earlier"
-            if days < 0
-            else "today"
-            if days == 0
-            else "tomorrow"
-            if days == 1
-            else "later"
-        )
-        groups[key].rows.append(WeekRow(row, local_at, _to_discuss(row)))
-    return list(groups.values())
 
 
 AUDIT_LABELS = {

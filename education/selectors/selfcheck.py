@@ -142,3 +142,12 @@ CONCERNS = {
 def self_check_flag(kind: str) -> Exists:
     """Whether the enrollment's self-check of ``kind`` is flagged, as a column."""
     return Exists(SelfCheck.objects.filter(enrollment=OuterRef("pk"), kind=kind, flagged=True))
+
+
+def self_check_flag_columns() -> dict[str, Exists]:
+    """The two flags a list of enrollments shows, as columns of the same query:
+    ``decisional_conflict`` and ``expectations_to_discuss``."""
+    return {
+        "decisional_conflict": self_check_flag(CONCERNS["decisional_conflict"]),
+        "expectations_to_discuss": self_check_flag(CONCERNS["expectations"]),
+    }

@@ -33,11 +33,11 @@ from education.pagination import DeferredJoinList
 from education.selectors.assessment import brief_objectives_missed, brief_teach_backs
 from education.selectors.clinic import (
     DASHBOARD_PAGE_SIZE,
-    consultation_week_for_staff,
     enrollment_list_for_staff,
     patient_brief,
 )
 from education.selectors.selfcheck import brief_self_checks
+from education.selectors.week import consultation_week_for_staff
 from portal.htmx import HtmxHttpRequest, is_htmx, render_page_or_fragment, wants_fragment
 from portal.net import client_ip
 from reminders.selectors import reminders_sent_for_enrollment

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from education import services
 from education.models import Enrollment
-from education.selectors.clinic import consultation_week_for_staff
+from education.models.assessment import SelfCheck
+from education.selectors.week import consultation_week_for_staff
 from tests.builders import make_patient
 from tests.education.pages import enrollment_of
 from tests.education.test_clinic_dashboard import DASHBOARD_QUERIES, bulk_patients
@@ -75,6 +76,29 @@ def test_to_discuss_line_speaks_of_flags_with_plurals(week, clinician):
     line = {r.enrollment.patient.full_name: r.to_discuss for g in groups for r in g.rows}
     assert line["This Afternoon"].startswith("2 open flags")
     assert line["This Morning"] == "has not started the pathway"
+
+
+def test_to_discuss_line_names_decisional_conflict_and_expectations_first(week, clinician):
+    afternoon = Enrollment.objects.get(patient__full_name="This Afternoon")
+    SelfCheck.objects.create(enrollment=afternoon, kind="sure", answers={}, flagged=True)
+    SelfCheck.objects.create(enrollment=afternoon, kind="expect_after", answers={}, flagged=True)
+    morning = Enrollment.objects.get(patient__full_name="This Morning")
+    SelfCheck.objects.create(enrollment=morning, kind="sure", answers={}, flagged=False)
+    groups = consultation_week_for_staff(clinician, tz=week.tzinfo, now=NOW)
+    line = {r.enrollment.patient.full_name: r.to_discuss for g in groups for r in g.rows}
+    assert line["This Afternoon"].startswith(
+        "decisional conflict (SURE) · expectations to discuss · 2 open flags"
+    )
+    assert line["This Morning"] == "has not started the pathway"
+
+
+def test_week_with_self_check_flags_is_still_one_query(week, clinician, django_assert_num_queries):
+    for enrollment in Enrollment.objects.filter(clinic=week):
+        SelfCheck.objects.create(enrollment=enrollment, kind="sure", answers={}, flagged=True)
+    with django_assert_num_queries(1):
+        groups = consultation_week_for_staff(clinician, tz=week.tzinfo, now=NOW)
+        lines = [r.to_discuss for g in groups for r in g.rows]
+    assert lines and all("decisional conflict (SURE)" in line for line in lines)
 
 
 def test_clinic_home_starts_with_the_week_then_the_dashboard(clinician_client, clinic, pathway):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from education.curriculum.loader import load_curriculum
 from education.demo import demo_week_book, demo_week_times
-from education.selectors.clinic import consultation_week_for_staff
+from education.selectors.week import consultation_week_for_staff
 
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
 
