@@ -69,7 +69,7 @@ def test_icon_arrays_show_the_numbers_as_figures(live_server, page, patient, pag
     sign_in(page, live_server.url, patient.email, PASSWORD)
     page.goto(live_server.url + url("what-success-looks-like"))
     arrays = page.locator("figure.icon-array svg[role=img]")
-    assert arrays.count() == 3
+    assert arrays.count() == 4
     first = arrays.first
     assert first.locator(".icon-filled").count() == 20 + 7
     name = first.evaluate(

@@ -102,6 +102,7 @@ def block_source(block):
     ("slug", "pair"),
     [
         ("what-success-looks-like", (20, 7)),
+        ("what-success-looks-like", (40, 33)),
         ("what-success-looks-like", (39, 6)),
         ("what-success-looks-like", (36, 3)),
         ("approved-treatments-have-risks-too", (4, 2)),
