@@ -155,3 +155,14 @@ def test_another_clinics_patient_is_404_whatever_the_input(other_clinic_client, 
     tail, data, _, _ = BAD[fragment]
     assert other_clinic_client.post(url(patient, tail), data).status_code == 404
     assert other_clinic_client.post(url(patient, tail), data, headers=HTMX).status_code == 404
+
+
+def test_each_form_section_carries_only_its_own_heading_and_text(clinician_client, patient):
+    page = clinician_client.get(url(patient)).content.decode()
+    review, outcome, consultation = (
+        section(page, name) for name in ("review", "outcome", "consultation")
+    )
+    intro = "Reviews are kept as written"
+    assert intro in review and intro not in outcome and intro not in consultation
+    assert "<h2" in consultation and "Consultation date</h2>" in consultation
+    assert 'action="' + url(patient, "consultation/") + '#consultation"' in consultation
