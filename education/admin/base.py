@@ -108,21 +108,16 @@ def retire(modeladmin, request, queryset):
     )
 
 
-class LibraryAdmin(admin.ModelAdmin):
-    """The shared library: library editors and superusers only (a clinic admin
-    gets 403, whatever groups their account is in); nothing a patient could
-    have seen is deleted, and no bulk delete at all."""
-
-    def has_module_permission(self, request):
-        return governance.may_edit_library(request.user) and super().has_module_permission(request)
+class LibraryPermissions:
+    """Library editors and superusers only, on top of Django's permissions (a
+    clinic admin gets 403, whatever groups their account is in); a row is
+    deleted only while nothing a patient could have seen points at it. Mixed
+    into the library's admins and inlines."""
 
     def has_view_permission(self, request, obj=None):
         return governance.may_edit_library(request.user) and super().has_view_permission(
             request, obj
         )
-
-    def has_add_permission(self, request):
-        return governance.may_edit_library(request.user) and super().has_add_permission(request)
 
     def has_change_permission(self, request, obj=None):
         return governance.may_edit_library(request.user) and super().has_change_permission(
@@ -135,6 +130,17 @@ class LibraryAdmin(admin.ModelAdmin):
         if not super().has_delete_permission(request, obj):
             return False
         return obj is None or governance.content_may_delete(obj)
+
+
+class LibraryAdmin(LibraryPermissions, admin.ModelAdmin):
+    """The shared library: library editors and superusers only; no bulk delete
+    at all."""
+
+    def has_module_permission(self, request):
+        return governance.may_edit_library(request.user) and super().has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return governance.may_edit_library(request.user) and super().has_add_permission(request)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -165,32 +171,15 @@ class LibraryAdmin(admin.ModelAdmin):
         return actions
 
 
-class LibraryInline:
+class LibraryInline(LibraryPermissions):
     """An inline of library content: library editors only; rows are deleted
     only while the parent was never published and no patient record points
     at it."""
-
-    def has_view_permission(self, request, obj=None):
-        return governance.may_edit_library(request.user) and super().has_view_permission(
-            request, obj
-        )
 
     def has_add_permission(self, request, obj):
         return governance.may_edit_library(request.user) and super().has_add_permission(
             request, obj
         )
-
-    def has_change_permission(self, request, obj=None):
-        return governance.may_edit_library(request.user) and super().has_change_permission(
-            request, obj
-        )
-
-    def has_delete_permission(self, request, obj=None):
-        if not governance.may_edit_library(request.user):
-            return False
-        if not super().has_delete_permission(request, obj):
-            return False
-        return obj is None or governance.content_may_delete(obj)
 
 
 class AllRowsInlineFormSet(BaseInlineFormSet):
