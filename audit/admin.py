@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from portal.admin import RecordAdminMixin
+
 from .models import AuditEvent
 
 
@@ -18,7 +20,7 @@ class _ClinicPeopleFilter(admin.RelatedFieldListFilter):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(RecordAdminMixin, admin.ModelAdmin):
     """Read-only. Clinic admins see their own clinic's events, filtered by
     action, by who acted and by the patient concerned."""
 
@@ -31,22 +33,10 @@ class AuditEventAdmin(admin.ModelAdmin):
     fields = readonly_fields
     show_full_result_count = False
 
-    def _allowed(self, request):
+    def allowed(self, request):
         return request.user.is_superuser or request.user.is_clinic_admin
 
-    def has_module_permission(self, request):
-        return self._allowed(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._allowed(request)
-
-    def has_add_permission(self, request):
-        return False
-
     def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False
 
     def get_queryset(self, request):

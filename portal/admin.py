@@ -28,3 +28,23 @@ class PortalAdminSite(AdminSite):
                 return redirect(f"{verify}?{urlencode({'next': next_url})}")
             return redirect(next_url if next_url.startswith("/admin/") else "admin:index")
         return redirect_to_login(next_url)
+
+
+class RecordAdminMixin:
+    """An admin page of records that only some staff may open (``allowed``), to
+    which nothing is added and from which nothing is deleted."""
+
+    def allowed(self, request) -> bool:
+        raise NotImplementedError
+
+    def has_module_permission(self, request):
+        return self.allowed(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self.allowed(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -12,6 +12,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin import RecordAdminMixin
+
 from .. import governance, publishing
 from ..models import Lesson, LessonDraft, LessonVersion
 from ..services.errors import EducationError
@@ -20,23 +22,11 @@ from ..views.preview import render_content_preview
 BOTH = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
 
 
-class LibraryRecordAdmin(admin.ModelAdmin):
+class LibraryRecordAdmin(RecordAdminMixin, admin.ModelAdmin):
     """Library editors and superusers only; nothing is added or deleted here."""
 
-    def _allowed(self, request):
+    def allowed(self, request):
         return governance.may_edit_library(request.user)
-
-    def has_module_permission(self, request):
-        return self._allowed(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._allowed(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         # A clinic's own lessons are its admin's (under "Clinic lessons").
@@ -103,7 +93,7 @@ class LessonDraftAdmin(LibraryRecordAdmin):
     readonly_fields = fields
 
     def has_change_permission(self, request, obj=None):
-        return self._allowed(request)
+        return self.allowed(request)
 
     @admin.display(description=_("content rules"))
     def rule_problems(self, obj):
