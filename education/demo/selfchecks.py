@@ -4,6 +4,8 @@ expectations stage are still to discuss."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from .. import selfcheck
 from ..models.assessment import SelfCheck
 
@@ -33,17 +35,21 @@ def self_checks_for(
     decision check once every stage is passed (about one in four with a "no")."""
     rows = []
 
-    def add(kind, answers, flagged):
+    def add(kind, answers, flagged, at=when):
         rows.append(
             SelfCheck(
-                enrollment=enrollment, kind=kind, answers=answers, flagged=flagged, answered_at=when
+                enrollment=enrollment, kind=kind, answers=answers, flagged=flagged, answered_at=at
             )
         )
 
-    if started:
-        add(SelfCheck.Kind.EXPECT_BEFORE, _expectations(rng, 0.5), False)
+    if started:  # at the start, before the first lesson
+        start = enrollment.enrolled_at + timedelta(minutes=2)
+        add(SelfCheck.Kind.EXPECT_BEFORE, _expectations(rng, 0.5), False, start)
     if past_expectations:
-        after = _expectations(rng, 0.1 if rng.random() < 0.3 else 0.0)
+        after = dict(REALISTIC)
+        if rng.random() < 0.3:  # one answer still hopeful after the stage
+            key = rng.choice(list(HOPEFUL))
+            after[key] = HOPEFUL[key]
         add(SelfCheck.Kind.EXPECT_AFTER, after, bool(selfcheck.unrealistic_items(after)))
     if finished:
         sure = _sure(rng, rng.random() < 0.25)

@@ -315,3 +315,16 @@ def test_check_pathway_names_the_decision_check_gate_when_it_is_broken(curriculu
     monkeypatch.setattr(progress.RawProgress, "as_progress", never_asked)
     with pytest.raises(CommandError, match="decision-check"):
         call_command("check_pathway")
+
+
+# --- Demo data -------------------------------------------------------------------------
+
+
+def test_demo_patients_show_each_flag(curriculum, settings):
+    settings.DEBUG = True
+    call_command("seed_demo", "--patients", "40")
+    flagged = SelfCheck.objects.filter(flagged=True)
+    assert flagged.filter(kind="sure").exists()
+    assert flagged.filter(kind="expect_after").exists()
+    before = SelfCheck.objects.filter(kind="expect_before")
+    assert before.count() > SelfCheck.objects.filter(kind="expect_after").count()
