@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from audit.services import audit_record
 
 from .. import governance, publishing, services
-from ..models import Lesson, PublishStatus
+from ..models import Lesson, Module, PublishStatus
 
 # --- Publishing and retiring --------------------------------------------------
 
@@ -141,6 +141,12 @@ class LibraryAdmin(LibraryPermissions, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return governance.may_edit_library(request.user) and super().has_add_permission(request)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Library content goes only in library stages, never in a clinic's own.
+        if db_field.related_model is Module:
+            kwargs.setdefault("queryset", Module.objects.filter(clinic__isnull=True))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -122,8 +122,15 @@ def test_library_editors_do_not_see_clinic_content_among_the_library(
     own_stage, own_lesson = content["clinicmodule"][0], content["cliniclesson"][0]
     assert own_stage.title not in library_editor_client.get(f"{BASE}module/").content.decode()
     assert library_editor_client.get(f"{BASE}lesson/{own_lesson.pk}/change/").status_code == 302
-    page = library_editor_client.get(f"{BASE}checklist/{own_stage.pk}/change/")
-    assert content["clinicchecklistitem"][0].text not in page.content.decode()
+    item = content["clinicchecklistitem"][0]
+    page = library_editor_client.get(f"{BASE}checklist/{item.checklist_id}/change/")
+    assert page.status_code == 200 and item.text not in page.content.decode()
+    # A library lesson or quiz cannot be put in a clinic's stage.
+    for name in ("lesson", "quiz"):
+        page = library_editor_client.get(f"{BASE}{name}/add/").content.decode()
+        modules = page.split('name="module"')[1].split("</select>")[0]
+        assert content["clinicmodule"][2].title in modules
+        assert own_stage.title not in modules, name
 
 
 # --- Adding and publishing, alone --------------------------------------------
