@@ -531,16 +531,22 @@ MATRIX: dict[str, Row] = {
     "clinic:export-detail-csv": Row(staff_page(get_only())),
     "clinic:brief": Row(staff_page(get_only(), get_only("404")), kwargs=_patient),
     # An empty consultation date clears it (by design); back to the brief.
+    # An empty date clears it: back to the brief (under htmx through HX-Redirect).
     "clinic:consultation-update": Row(
-        staff_page(post_only("302>/clinic/patients/"), post_only("404")), kwargs=_patient
+        staff_page(post_only("302>/clinic/patients/", "HX>/clinic/patients/"), post_only("404")),
+        kwargs=_patient,
     ),
     "clinic:flag-discussed": Row(
         staff_page(post_only("302>/clinic/patients/"), post_only("404")), kwargs=_flag
     ),
-    # A review without an outcome: the brief again with the form's errors.
-    "clinic:review-create": Row(staff_page(post_only("200"), post_only("404")), kwargs=_patient),
-    # An outcome without a choice: the brief again with the form's errors.
-    "clinic:outcome-create": Row(staff_page(post_only("200"), post_only("404")), kwargs=_patient),
+    # A review or an outcome without a choice: the brief again with the form's errors
+    # (400), or under htmx just that form's section (200: htmx swaps no 4xx).
+    "clinic:review-create": Row(
+        staff_page(post_only("400", "200"), post_only("404")), kwargs=_patient
+    ),
+    "clinic:outcome-create": Row(
+        staff_page(post_only("400", "200"), post_only("404")), kwargs=_patient
+    ),
     # Content preview: content editors (staff) only; a clinic admin previews their
     # clinic's own lessons, and the library's are not theirs.
     "preview:lesson": Row(
