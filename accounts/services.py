@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.contrib.auth.models import Group, Permission
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
@@ -18,35 +17,6 @@ from .models import Invitation, PatientProfile, User
 from .signals import invitation_accepted
 
 INVITATION_SALT = "accounts.invitation"
-CONTENT_EDITORS_GROUP = "Content editors"
-
-
-CONTENT_MODELS = (
-    "pathway",
-    "pathwaymodule",
-    "module",
-    "lesson",
-    "lessonsource",
-    "quiz",
-    "question",
-    "choice",
-    "checklist",
-    "checklistitem",
-    "glossaryterm",
-    "therapy",
-)
-
-
-def content_editors_group() -> Group:
-    """The "Content editors" group with every permission on curriculum content
-    (a migration creates it; this keeps it whole if it was emptied)."""
-    group, _created = Group.objects.get_or_create(name=CONTENT_EDITORS_GROUP)
-    group.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="education", content_type__model__in=CONTENT_MODELS
-        )
-    )
-    return group
 
 
 class AccountsError(Exception):
@@ -274,8 +244,6 @@ def invitation_accept(
     # Clinic admins edit content in the admin site.
     user.is_staff = invitation.role == User.Role.CLINIC_ADMIN
     user.save()
-    if user.is_staff:
-        user.groups.add(content_editors_group())
     if invitation.role == User.Role.PATIENT:
         PatientProfile.objects.create(
             user=user,
@@ -287,7 +255,8 @@ def invitation_accept(
     invitation.accepted_at = timezone.now()
     invitation.accepted_user = user
     invitation.save(update_fields=["accepted_at", "accepted_user"])
-    # In this transaction: education enrols the patient on the invitation's pathway.
+    # In this transaction: education gives a clinic admin the content editors' group
+    # and enrols a patient on the invitation's pathway.
     invitation_accepted.send(sender=Invitation, invitation=invitation, user=user)
     audit_record(
         action="accounts.invitation.accepted",

@@ -37,6 +37,7 @@ from .models import (
 )
 
 LIBRARY_EDITORS_GROUP = "Library editors"
+CONTENT_EDITORS_GROUP = "Content editors"
 
 # Models of the shared library, by model name (as in permission codenames).
 LIBRARY_MODELS = (
@@ -67,6 +68,19 @@ def library_editors_group() -> Group:
             codename__in=[
                 f"{action}_{model}" for model in LIBRARY_MODELS for action in LIBRARY_EDITOR_ACTIONS
             ],
+        )
+    )
+    return group
+
+
+def content_editors_group() -> Group:
+    """The "Content editors" group, which clinic admins join, with every
+    permission on the content models (a migration creates it; this keeps it
+    whole if it was emptied)."""
+    group, _created = Group.objects.get_or_create(name=CONTENT_EDITORS_GROUP)
+    group.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="education", content_type__model__in=LIBRARY_MODELS
         )
     )
     return group

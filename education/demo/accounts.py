@@ -13,9 +13,8 @@ from django.utils import timezone
 
 from accounts.models import Clinic, PatientProfile, User
 from accounts.otp import totp_device_create_demo
-from accounts.services import content_editors_group
 
-from ..governance import library_editors_group
+from ..governance import content_editors_group, library_editors_group
 from ..models import Pathway
 from ..services import enrollment_create
 from .clinic_stage import demo_clinic_stage_create

@@ -1,9 +1,9 @@
 import pytest
 
 from accounts.models import User
-from accounts.services import content_editors_group
 from audit.models import AuditEvent
 from education.curriculum.loader import load_curriculum
+from education.governance import content_editors_group
 from education.models import Checklist, Lesson, Module, Pathway, Quiz
 from tests.builders import make_staff
 from tests.conftest import login_client

@@ -9,10 +9,9 @@ import pytest
 from django.db.models import ProtectedError
 
 from accounts.models import User
-from accounts.services import content_editors_group
 from audit.models import AuditEvent
 from education import services
-from education.governance import library_editors_group
+from education.governance import content_editors_group, library_editors_group
 from education.models import (
     AttemptAnswer,
     Checklist,
