@@ -9,6 +9,8 @@ from django_otp.oath import totp
 from education import services
 from education.models import Module, Question
 from education.selectors import outline as selectors
+from education.selectors.patient import quiz_draw
+from education.selectors.progress import patient_state
 
 NO_RELOAD_MARK = "window.__stillSamePage = true"
 SAME_PAGE = "window.__stillSamePage === true"
@@ -50,8 +52,8 @@ def pass_stage(enrollment, module: Module, *, wrong_first: bool = False) -> None
     read_lessons(enrollment, module)
     quiz = module.quiz
     if wrong_first:
-        submit(enrollment, quiz, pick_answers(quiz, correct=False))
-    submit(enrollment, quiz, pick_answers(quiz, correct=True))
+        submit(enrollment, quiz, drawn_answers(enrollment, quiz, correct=False))
+    submit(enrollment, quiz, drawn_answers(enrollment, quiz, correct=True))
 
 
 def submit(enrollment, quiz, answers):
@@ -72,8 +74,11 @@ def pick(question: Question, *, correct: bool) -> list:
     return [next(c for c in choices if not c.is_correct)]
 
 
-def pick_answers(quiz, *, correct: bool) -> dict[int, list[int]]:
-    return {q.pk: [c.pk for c in pick(q, correct=correct)] for q in selectors.quiz_questions(quiz)}
+def drawn_answers(enrollment, quiz, *, correct: bool) -> dict[int, list[int]]:
+    """Answers to the questions the patient's next attempt draws (one variant
+    per learning objective)."""
+    questions = quiz_draw(patient_state(enrollment), quiz, selectors.quiz_questions(quiz))
+    return {q.pk: [c.pk for c in pick(q, correct=correct)] for q in questions}
 
 
 def tick_answers(page, quiz, *, correct: bool) -> None:

@@ -14,7 +14,13 @@ from playwright.sync_api import expect
 from accounts.models import Clinic, User
 from education import services
 from education.governance import library_editors_group
-from education.models import ChecklistItem, ClinicianReview, Enrollment, LessonDraft
+from education.models import (
+    AttemptAnswer,
+    ChecklistItem,
+    ClinicianReview,
+    Enrollment,
+    LessonDraft,
+)
 from tests.builders import PASSWORD, make_patient, make_staff
 
 from .helpers import (
@@ -72,10 +78,20 @@ def test_clinician_filters_reads_brief_closes_flag_reviews_and_exports(
     page.wait_for_url(re.compile(rf"/clinic/patients/{alice.pk}/$"))
     page_check(page, "clinic-brief")
     misconceptions = page.locator("section[aria-labelledby=misconceptions-heading]")
-    question = first.quiz.questions.order_by("order").first()
-    expect(misconceptions).to_contain_text(question.prompt)
-    # The open flag heads the brief, with the patient's words and its form.
+    missed = (
+        AttemptAnswer.objects.filter(
+            attempt__enrollment=enrollment, attempt__number=1, is_correct=False
+        )
+        .select_related("question")
+        .order_by("question__order")
+        .first()
+        .question
+    )
+    expect(misconceptions).to_contain_text(missed.prompt)
+    # The open flag heads the brief, with the patient's words and its form, and
+    # the learning objectives missed (by objective, not by question).
     discuss = page.locator("section[aria-labelledby=discuss-heading]")
+    expect(discuss).to_contain_text(missed.objective)
     expect(discuss).to_contain_text("1 open flag")
     expect(discuss).to_contain_text("Unsure.")
 
