@@ -141,6 +141,14 @@ class AttemptAnswer(models.Model):
     # The chosen texts as shown at the time, kept if the content changes later.
     answer_text = models.TextField(blank=True)
     is_correct = models.BooleanField()
+    # The question's content hash when it was answered: differs from the
+    # question's own once a changed version of it is published.
+    question_hash = models.CharField(max_length=64, blank=True)
+
+    @property
+    def answered_an_earlier_version(self) -> bool:
+        """The question changed (and was published) after this answer."""
+        return bool(self.question_hash) and self.question_hash != self.question.content_hash
 
     class Meta:
         verbose_name = _("answer")

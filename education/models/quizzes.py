@@ -1,6 +1,9 @@
 """Quizzes: a stage's quiz, its questions (with the learning objective each
 checks and the lesson section that teaches it) and their choices."""
 
+import hashlib
+import json
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -45,18 +48,7 @@ class Quiz(Versioned):
             "title": self.title,
             "pass_mark": self.pass_mark,
             "must_pass": self.must_pass_objectives(),
-            "questions": [
-                [
-                    q.objective,
-                    q.kind,
-                    q.prompt,
-                    q.explanation,
-                    q.lesson_id,
-                    q.section,
-                    [[c.text, c.is_correct, c.feedback] for c in q.choices.all()],
-                ]
-                for q in questions
-            ],
+            "questions": [q.content_payload() for q in questions],
         }
 
 
@@ -80,6 +72,9 @@ class Question(Retirable):
     )
     prompt = models.CharField(_("prompt"), max_length=400)
     explanation = models.TextField(_("explanation"))
+    # sha256 of the question as patients see it (with its choices), set each
+    # time its quiz is published; an answer keeps the hash it was given to.
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
     lesson = models.ForeignKey(
         Lesson,
         verbose_name=_("lesson that teaches it"),
@@ -102,6 +97,21 @@ class Question(Retirable):
 
     def __str__(self):
         return self.prompt
+
+    def content_payload(self) -> list:
+        return [
+            self.objective,
+            self.kind,
+            self.prompt,
+            self.explanation,
+            self.lesson_id,
+            self.section,
+            [[c.text, c.is_correct, c.feedback] for c in self.choices.all()],
+        ]
+
+    def compute_content_hash(self) -> str:
+        payload = json.dumps(self.content_payload(), sort_keys=True, default=str)
+        return hashlib.sha256(payload.encode()).hexdigest()
 
     @property
     def allows_many(self):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.models import User
 
 from ..governance import content_audit
-from ..models import Lesson, PublishStatus
+from ..models import Lesson, PublishStatus, Question, Quiz
 
 
 @transaction.atomic
@@ -23,6 +23,8 @@ def content_publish(*, obj, actor: User | None = None, request=None) -> bool:
         before = obj.version
         lesson_publish(lesson=obj, actor=actor, request=request)
         return obj.version != before
+    if isinstance(obj, Quiz):
+        _question_hashes_set(obj)
     new_hash = obj.compute_content_hash()
     bumped = new_hash != obj.content_hash
     if bumped:
@@ -33,6 +35,15 @@ def content_publish(*, obj, actor: User | None = None, request=None) -> bool:
     obj.save()
     content_audit(action="published", obj=obj, actor=actor, request=request)
     return bumped
+
+
+def _question_hashes_set(quiz: Quiz) -> None:
+    """Each question keeps the hash of what patients see of it, so an answer
+    given to an earlier version of one question is told from the rest."""
+    questions = list(quiz.questions.prefetch_related("choices"))
+    for question in questions:
+        question.content_hash = question.compute_content_hash()
+    Question.objects.bulk_update(questions, ["content_hash"])
 
 
 @transaction.atomic

@@ -73,7 +73,7 @@ def lesson_complete(
 def _quiz_grade(enrollment: Enrollment, quiz: Quiz, answers, quiz_version):
     """Check that the quiz may be taken now and grade the answers, or raise.
     Returns the grade, the attempt's number, the questions graded (one variant
-    per objective) and the patient's state."""
+    per objective), the patient's state and each graded question's content hash."""
     if quiz.status != PublishStatus.PUBLISHED:
         raise EducationError(_("This quiz is not available."))
     state = patient_state(enrollment)
@@ -98,7 +98,8 @@ def _quiz_grade(enrollment: Enrollment, quiz: Quiz, answers, quiz_version):
         raise EducationError(
             _("Some answers need another look. They are marked below."), errors=result.problems
         )
-    return result, 1 + len(quiz_attempts_for(state, quiz)), specs, state
+    hashes = {q.pk: q.content_hash for q in questions}
+    return result, 1 + len(quiz_attempts_for(state, quiz)), specs, state, hashes
 
 
 @transaction.atomic
@@ -118,7 +119,7 @@ def quiz_attempt_submit(
     ).first()
     if existing is not None:
         return existing
-    result, number, specs, state = _quiz_grade(enrollment, quiz, answers, quiz_version)
+    result, number, specs, state, hashes = _quiz_grade(enrollment, quiz, answers, quiz_version)
     right = grading.objectives_right(specs, result)
     earlier = {o for a in quiz_attempts_for(state, quiz) for o in a.objectives_right}
     # Passed: the score reaches the pass mark and every must-pass objective
@@ -150,6 +151,7 @@ def quiz_attempt_submit(
             choice_ids=list(answer.choice_ids),
             answer_text=answer.answer_text,
             is_correct=answer.is_correct,
+            question_hash=hashes.get(answer.question_id, ""),
         )
         for answer in result.answers
     )
