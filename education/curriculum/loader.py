@@ -29,22 +29,7 @@ import yaml
 from django.db import transaction
 from django.utils import timezone
 
-from education import governance, publishing, services
-from education.models import (
-    Checklist,
-    ChecklistItem,
-    Choice,
-    CurriculumFile,
-    GlossaryTerm,
-    Lesson,
-    LessonSource,
-    Module,
-    Pathway,
-    PathwayModule,
-    Question,
-    Quiz,
-    Therapy,
-)
+from education import governance, models, publishing, services
 
 CURRICULUM_DIR = Path(__file__).resolve().parent
 # A lesson whose file gives no review_by is due for review this long after
@@ -116,7 +101,7 @@ def _publish(obj, report: LoadReport):
 def _load_reference_data(data: dict) -> None:
     for row in data.get("therapies", []):
         _upsert(
-            Therapy,
+            models.Therapy,
             {"slug": row["slug"]},
             {
                 "name": row["name"],
@@ -125,7 +110,9 @@ def _load_reference_data(data: dict) -> None:
             },
         )
     for row in data.get("glossary", []):
-        _upsert(GlossaryTerm, {"term": row["term"]}, {"definition": row["definition"].strip()})
+        _upsert(
+            models.GlossaryTerm, {"term": row["term"]}, {"definition": row["definition"].strip()}
+        )
 
 
 def _load_pathway(data: dict, report: LoadReport) -> None:
@@ -133,13 +120,13 @@ def _load_pathway(data: dict, report: LoadReport) -> None:
     checklist = None
     if spec:
         checklist = _upsert(
-            Checklist,
+            models.Checklist,
             {"slug": spec["slug"]},
             {"title": spec["title"], "intro": spec.get("intro", "").strip()},
         )
         for order, item in enumerate(spec["items"]):
             _upsert(
-                ChecklistItem,
+                models.ChecklistItem,
                 {"checklist": checklist, "slug": item["slug"]},
                 {
                     "order": order,
@@ -152,14 +139,14 @@ def _load_pathway(data: dict, report: LoadReport) -> None:
                 },
             )
         # Items no longer in the file leave the checklist; answers to them stay.
-        ChecklistItem.objects.filter(checklist=checklist, clinic__isnull=True).exclude(
+        models.ChecklistItem.objects.filter(checklist=checklist, clinic__isnull=True).exclude(
             slug__in=[item["slug"] for item in spec["items"]]
         ).update(retired_at=timezone.now())
         _publish(checklist, report)
 
     spec = data["pathway"]
     pathway = _upsert(
-        Pathway,
+        models.Pathway,
         {"slug": spec["slug"]},
         {
             "title": spec["title"],
@@ -168,17 +155,19 @@ def _load_pathway(data: dict, report: LoadReport) -> None:
         },
     )
     for order, slug in enumerate(spec["modules"]):
-        module = Module.objects.filter(slug=slug).first()
+        module = models.Module.objects.filter(slug=slug).first()
         if module is None:
             raise CurriculumError(f"Pathway {pathway.slug} names an unknown module {slug!r}.")
-        _upsert(PathwayModule, {"pathway": pathway, "module": module}, {"order": order})
-    PathwayModule.objects.filter(pathway=pathway).exclude(module__slug__in=spec["modules"]).delete()
+        _upsert(models.PathwayModule, {"pathway": pathway, "module": module}, {"order": order})
+    models.PathwayModule.objects.filter(pathway=pathway).exclude(
+        module__slug__in=spec["modules"]
+    ).delete()
     _publish(pathway, report)
 
 
 def _load_module_file(data: dict, report: LoadReport) -> None:
     module = _upsert(
-        Module,
+        models.Module,
         {"slug": data["slug"]},
         {
             "title": data["title"],
@@ -195,8 +184,10 @@ def _load_module_file(data: dict, report: LoadReport) -> None:
     _publish(module, report)
 
 
-def _load_lessons(module: Module, rows: list[dict], report: LoadReport) -> dict[str, Lesson]:
-    therapies = {t.slug: t for t in Therapy.objects.all()}
+def _load_lessons(
+    module: models.Module, rows: list[dict], report: LoadReport
+) -> dict[str, models.Lesson]:
+    therapies = {t.slug: t for t in models.Therapy.objects.all()}
     lessons = {}
     for order, row in enumerate(rows):
         therapy_slug = row.get("therapy")
@@ -205,7 +196,7 @@ def _load_lessons(module: Module, rows: list[dict], report: LoadReport) -> dict[
                 f"Lesson {row['slug']} names an unknown therapy {therapy_slug!r}."
             )
         lesson = _upsert(
-            Lesson,
+            models.Lesson,
             {"slug": row["slug"]},
             {
                 "module": module,
@@ -231,7 +222,9 @@ def _load_lessons(module: Module, rows: list[dict], report: LoadReport) -> dict[
                 }
                 for i, s in enumerate(row.get("sources", []))
             ],
-            lambda values, lesson=lesson: LessonSource.objects.create(lesson=lesson, **values),
+            lambda values, lesson=lesson: models.LessonSource.objects.create(
+                lesson=lesson, **values
+            ),
         )
         # The same publishing path as an approved draft: a changed lesson gets
         # a new version and its LessonVersion, approved by the curriculum file.
@@ -255,7 +248,7 @@ def _date(row: dict, key: str) -> date | None:
         ) from exc
 
 
-def _review_by_set(lesson: Lesson, row: dict) -> None:
+def _review_by_set(lesson: models.Lesson, row: dict) -> None:
     """The file's ``review_by``; without one, a lesson gets a review date
     REVIEW_AFTER from its first load, and keeps the date it has."""
     review_by = _date(row, "review_by")
@@ -274,7 +267,7 @@ def _add_months(day: date, months: int) -> date:
     return day.replace(year=year, month=month, day=min(day.day, monthrange(year, month)[1]))
 
 
-def _question_values(order: int, row: dict, lessons: dict[str, Lesson]) -> dict:
+def _question_values(order: int, row: dict, lessons: dict[str, models.Lesson]) -> dict:
     lesson = lessons.get(row.get("lesson")) if row.get("lesson") else None
     if row.get("lesson") and lesson is None:
         raise CurriculumError(f"A question names an unknown lesson {row['lesson']!r}.")
@@ -289,9 +282,9 @@ def _question_values(order: int, row: dict, lessons: dict[str, Lesson]) -> dict:
     }
 
 
-def _load_quiz(module: Module, spec: dict, lessons: dict, report: LoadReport) -> None:
+def _load_quiz(module: models.Module, spec: dict, lessons: dict, report: LoadReport) -> None:
     quiz = _upsert(
-        Quiz,
+        models.Quiz,
         {"module": module},
         {
             "title": spec["title"],
@@ -307,7 +300,7 @@ def _load_quiz(module: Module, spec: dict, lessons: dict, report: LoadReport) ->
     questions = _sync_children(
         list(quiz.questions.order_by("order", "pk")),
         [_question_values(order, row, lessons) for order, row in enumerate(spec["questions"])],
-        lambda values: Question.objects.create(quiz=quiz, **values),
+        lambda values: models.Question.objects.create(quiz=quiz, **values),
     )
     for question, row in zip(questions, spec["questions"], strict=True):
         _sync_children(
@@ -321,14 +314,16 @@ def _load_quiz(module: Module, spec: dict, lessons: dict, report: LoadReport) ->
                 }
                 for i, c in enumerate(row["choices"])
             ],
-            lambda values, question=question: Choice.objects.create(question=question, **values),
+            lambda values, question=question: models.Choice.objects.create(
+                question=question, **values
+            ),
         )
     _publish(quiz, report)
 
 
 def _changed(name: str, raw: bytes, force: bool) -> tuple[bool, str]:
     digest = hashlib.sha256(raw).hexdigest()
-    record = CurriculumFile.objects.filter(name=name).first()
+    record = models.CurriculumFile.objects.filter(name=name).first()
     return force or record is None or record.sha256 != digest, digest
 
 
@@ -352,11 +347,11 @@ def load_curriculum(*, directory: Path = CURRICULUM_DIR, force: bool = False) ->
                 report.files_skipped.append(name)
                 continue
             _load_module_file(yaml.safe_load(raw.decode("utf-8")), report)
-            CurriculumFile.objects.update_or_create(name=name, defaults={"sha256": digest})
+            models.CurriculumFile.objects.update_or_create(name=name, defaults={"sha256": digest})
             report.files_loaded.append(name)
         if pathway_changed:
             _load_pathway(pathway_data, report)
-            CurriculumFile.objects.update_or_create(
+            models.CurriculumFile.objects.update_or_create(
                 name="pathway.yaml", defaults={"sha256": pathway_digest}
             )
             report.files_loaded.append("pathway.yaml")
