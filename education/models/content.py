@@ -114,6 +114,12 @@ class Retirable(models.Model):
         base_manager_name = "all_objects"
 
 
+def unique_per(model: str, *fields: str, what: str = "unique", **options):
+    """At most one ``model`` row per value of ``fields``; the constraint is
+    named ``education_<model>_<what>``, as the migrations know it."""
+    return models.UniqueConstraint(fields=list(fields), name=f"education_{model}_{what}", **options)
+
+
 class Therapy(models.Model):
     slug = models.SlugField(unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -231,17 +237,45 @@ class PathwayModule(models.Model):
         ordering = ["order", "pk"]
         verbose_name = _("stage")
         verbose_name_plural = _("stages")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["pathway", "module"], name="education_pathwaymodule_unique_module"
-            ),
-        ]
+        constraints = [unique_per("pathwaymodule", "pathway", "module", what="unique_module")]
 
     def __str__(self):
         return f"{self.order}. {self.module}"
 
 
-class Lesson(Versioned):
+def therapy_field(*, on_delete, related_name: str):
+    """The therapy a lesson (or a draft or version of it) is about; none for
+    a lesson about hair loss in general."""
+    return models.ForeignKey(
+        Therapy,
+        verbose_name=_("therapy"),
+        on_delete=on_delete,
+        null=True,
+        blank=True,
+        related_name=related_name,
+    )
+
+
+class LessonText:
+    """What a patient reads of a lesson, alike for the lesson, its drafts and
+    its versions; each gives its own ``source_rows``."""
+
+    @property
+    def points(self):
+        return [line.strip() for line in self.key_points.splitlines() if line.strip()]
+
+    def content_fields(self) -> dict:
+        return {
+            "title": self.title,
+            "label": self.evidence_label,
+            "therapy": self.therapy_id,
+            "key_points": self.key_points,
+            "body": self.body,
+            "sources": self.source_rows,
+        }
+
+
+class Lesson(LessonText, Versioned):
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons")
     order = models.PositiveIntegerField(_("order"), default=0)
     slug = models.SlugField(unique=True)
@@ -249,14 +283,7 @@ class Lesson(Versioned):
     evidence_label = models.CharField(
         _("evidence label"), max_length=20, choices=EvidenceLabel.choices
     )
-    therapy = models.ForeignKey(
-        Therapy,
-        verbose_name=_("therapy"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="lessons",
-    )
+    therapy = therapy_field(on_delete=models.SET_NULL, related_name="lessons")
     key_points = models.TextField(_("key points"), help_text=_("One point per line."))
     body = models.TextField(
         _("body"),
@@ -300,18 +327,11 @@ class Lesson(Versioned):
         return self.title
 
     @property
-    def points(self):
-        return [line.strip() for line in self.key_points.splitlines() if line.strip()]
+    def source_rows(self) -> list[list[str]]:
+        return [[s.title, s.url] for s in self.sources.order_by("order", "pk")]
 
     def content_payload(self):
-        return {
-            "title": self.title,
-            "label": self.evidence_label,
-            "therapy": self.therapy_id,
-            "key_points": self.key_points,
-            "body": self.body,
-            "sources": [[s.title, s.url] for s in self.sources.order_by("order", "pk")],
-        }
+        return self.content_fields()
 
 
 class LessonSource(models.Model):

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .content import EvidenceLabel, Lesson, Therapy
+from .content import EvidenceLabel, Lesson, LessonText, therapy_field, unique_per
 
 
 def sources_parse(text: str) -> list[list[str]]:
@@ -38,21 +38,14 @@ def content_hash(fields: dict) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-class LessonContent(models.Model):
+class LessonContent(LessonText, models.Model):
     """The fields of a lesson a patient sees."""
 
     title = models.CharField(_("title"), max_length=200)
     evidence_label = models.CharField(
         _("evidence label"), max_length=20, choices=EvidenceLabel.choices, blank=True
     )
-    therapy = models.ForeignKey(
-        Therapy,
-        verbose_name=_("therapy"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    therapy = therapy_field(on_delete=models.PROTECT, related_name="+")
     key_points = models.TextField(_("key points"), blank=True, help_text=_("One point per line."))
     body = models.TextField(_("body"))
     sources = models.TextField(
@@ -63,22 +56,8 @@ class LessonContent(models.Model):
         abstract = True
 
     @property
-    def points(self):
-        return [line.strip() for line in self.key_points.splitlines() if line.strip()]
-
-    @property
     def source_rows(self) -> list[list[str]]:
         return sources_parse(self.sources)
-
-    def content_fields(self) -> dict:
-        return {
-            "title": self.title,
-            "label": self.evidence_label,
-            "therapy": self.therapy_id,
-            "key_points": self.key_points,
-            "body": self.body,
-            "sources": self.source_rows,
-        }
 
 
 class LessonDraft(LessonContent):
@@ -116,10 +95,11 @@ class LessonDraft(LessonContent):
         verbose_name = _("lesson draft")
         verbose_name_plural = _("lesson drafts")
         constraints = [
-            models.UniqueConstraint(
-                fields=["lesson"],
+            unique_per(
+                "lessondraft",
+                "lesson",
+                what="one_open_per_lesson",
                 condition=models.Q(state__in=["draft", "submitted"]),
-                name="education_lessondraft_one_open_per_lesson",
             ),
         ]
 
@@ -162,11 +142,7 @@ class LessonVersion(LessonContent):
         ordering = ["lesson", "-version"]
         verbose_name = _("lesson version")
         verbose_name_plural = _("lesson versions")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["lesson", "version"], name="education_lessonversion_unique_version"
-            ),
-        ]
+        constraints = [unique_per("lessonversion", "lesson", "version", what="unique_version")]
 
     def __str__(self):
         return f"{self.title} v{self.version}"
