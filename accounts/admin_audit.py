@@ -67,6 +67,8 @@ class AuditedAdminMixin:
     address, for the clinic concerned (see ``audit_target``)."""
 
     audit_name = ""
+    # A refused delete page names the first protected objects, then how many more.
+    delete_confirmation_max_display = 50
 
     def audit_target(self, obj, *, deleted: bool = False) -> dict:
         """The clinic and patient an event is filed under. A deleted object is
@@ -97,6 +99,13 @@ class AuditedAdminMixin:
         self._audit(
             request, obj.pk, "changed" if change else "added", self.audit_target(obj), detail
         )
+
+    def get_deleted_objects(self, objs, request):
+        """What protects an object (its audit events, a patient's records) is why
+        it stays: the delete page lists those as protected, not as objects the
+        admin may not delete. Nothing is deleted while anything is protected."""
+        to_delete, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        return to_delete, counts, set() if protected else perms_needed, protected
 
     def delete_model(self, request, obj):
         pk, target = obj.pk, self.audit_target(obj, deleted=True)

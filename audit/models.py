@@ -10,21 +10,24 @@ from django.utils.translation import gettext_lazy as _
 
 class AuditEvent(models.Model):
     """Append-only (a database trigger refuses UPDATE and DELETE on PostgreSQL);
-    never holds passwords, tokens or patient free text."""
+    never holds passwords, tokens or patient free text. The people and the
+    clinic an event names are protected: a user or clinic with audit history
+    cannot be deleted (deactivate the account instead), since emptying the link
+    would be an UPDATE the trail refuses."""
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
     )
     clinic = models.ForeignKey(
-        "accounts.Clinic", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "accounts.Clinic", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     patient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",

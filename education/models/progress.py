@@ -30,12 +30,13 @@ class ReadinessStatus(models.TextChoices):
 class Enrollment(models.Model):
     """A patient on a pathway, with the readiness snapshot the dashboard reads."""
 
+    # What a patient did is never deleted with their account or their clinic.
     patient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="enrollments"
     )
     pathway = models.ForeignKey(Pathway, on_delete=models.PROTECT, related_name="enrollments")
     clinic = models.ForeignKey(
-        "accounts.Clinic", on_delete=models.CASCADE, related_name="enrollments"
+        "accounts.Clinic", on_delete=models.PROTECT, related_name="enrollments"
     )
     enrolled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -84,7 +85,7 @@ class Enrollment(models.Model):
 
 class LessonCompletion(models.Model):
     patient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_completions"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="lesson_completions"
     )
     lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="completions")
     lesson_version = models.PositiveIntegerField()

@@ -239,7 +239,7 @@ def test_clinic_add_and_change_are_audited(superuser_client):
 
 
 def test_clinic_delete_is_audited_by_id(superuser_client):
-    # A clinic with audit history keeps it: the trail is append-only.
+    # Only a clinic without history can be deleted (tests/accounts/test_admin_delete.py).
     doomed = make_clinic()
     pk = doomed.pk
     response = superuser_client.post(f"/admin/accounts/clinic/{pk}/delete/", {"post": "yes"})
