@@ -7,7 +7,7 @@ append-only trigger refuses any change to an audit event."""
 from accounts.models import Clinic, User
 from audit.models import AuditEvent
 from audit.services import audit_record
-from education.models import Enrollment
+from education.models import Enrollment, Lesson, LessonCompletion
 from tests.builders import make_clinic, make_patient, make_staff
 
 PROTECTED = "would require deleting the following protected related objects"
@@ -100,6 +100,26 @@ def test_a_patient_with_records_cannot_be_deleted(superuser_client, patient):
 def test_deleting_selected_patients_keeps_their_records(superuser_client, patient, other_patient):
     assert_refused(delete_selected(superuser_client, "user", [patient, other_patient]))
     assert Enrollment.objects.filter(patient__in=[patient, other_patient]).count() == 2
+
+
+def test_a_lesson_read_keeps_the_patient_account(superuser_client, clinic, pathway):
+    reader = make_patient(clinic=clinic)
+    lesson = Lesson.objects.filter(module__in=pathway.modules.all()).first()
+    LessonCompletion.objects.create(patient=reader, lesson=lesson, lesson_version=1)
+    response = delete_page(superuser_client, "user", reader)
+    assert_refused(response)
+    assert [text.split(":")[0] for text in response.context["protected"]] == ["Lesson completion"]
+    assert LessonCompletion.objects.filter(patient=reader).exists()
+
+
+def test_a_clinic_keeps_the_enrolments_made_there(superuser_client, pathway, other_clinic):
+    old_clinic = make_clinic()
+    moved = make_patient(clinic=old_clinic, pathway=pathway)
+    User.objects.filter(pk=moved.pk).update(clinic=other_clinic)
+    response = delete_page(superuser_client, "clinic", old_clinic)
+    assert_refused(response)
+    assert [text.split(":")[0] for text in response.context["protected"]] == ["Enrollment"]
+    assert Clinic.objects.filter(pk=old_clinic.pk).exists()
 
 
 def test_an_account_without_history_is_still_deleted(superuser_client, clinic):
