@@ -7,6 +7,7 @@ class EducationConfig(AppConfig):
     verbose_name = _("Education")
 
     def ready(self):
-        from . import accounts_hooks
+        from . import accounts_hooks, revision
 
         accounts_hooks.connect()
+        revision.connect()

@@ -151,6 +151,8 @@ TEMPLATES = [
                 "accounts.identity.clinic_identity",
                 "accounts.context_processors.session_idle",
             ],
+            # {% url %} with the reversed path remembered (portal/urlcache.py).
+            "builtins": ["portal.templatetags.cached_url"],
         },
     },
 ]

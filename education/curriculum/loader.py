@@ -30,6 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from education import governance, models, publishing, services
+from education.revision import content_revision_bump
 
 CURRICULUM_DIR = Path(__file__).resolve().parent
 # A lesson whose file gives no review_by is due for review this long after
@@ -357,4 +358,6 @@ def load_curriculum(*, directory: Path = CURRICULUM_DIR, force: bool = False) ->
             report.files_loaded.append("pathway.yaml")
         else:
             report.files_skipped.append("pathway.yaml")
+        if report.files_loaded:
+            content_revision_bump()  # retirements are bulk updates that send no signal
     return report

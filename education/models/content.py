@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import uuid
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -195,10 +196,17 @@ class Module(Versioned):
         ]
 
 
+def content_revision_new() -> str:
+    return uuid.uuid4().hex[:16]
+
+
 class Pathway(Versioned):
     slug = models.SlugField(unique=True)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    # A fresh random token whenever any published content changes (see
+    # education/revision.py); every cache of published content is keyed by it.
+    content_revision = models.CharField(max_length=16, default=content_revision_new, editable=False)
     modules = models.ManyToManyField(Module, through="PathwayModule", related_name="pathways")
     checklist = models.ForeignKey(
         "education.Checklist",

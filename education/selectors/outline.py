@@ -1,23 +1,24 @@
 """The published outline of a pathway for one clinic's patients: the library's
 stages (modules with their published lessons and quiz) in the pathway's order,
 then the clinic's own published stages, and the checklist's library items then
-the clinic's own. The same for every patient of a clinic, so it is cached per
-pathway and clinic, keyed by a one-query fingerprint of the content."""
+the clinic's own. The same for every patient of a clinic, so it is kept per
+pathway and clinic under the content revision (``education/revision.py``), with
+the other reads of published content (a quiz's questions, the glossary, a
+lesson's rendered body)."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 
-from .. import journey, readiness
+from .. import journey, readiness, revision
 from ..models import (
-    Checklist,
     ChecklistItem,
     GlossaryTerm,
     Lesson,
+    LessonSource,
     Module,
     Pathway,
     PathwayModule,
@@ -25,6 +26,7 @@ from ..models import (
     Question,
     Quiz,
 )
+from ..rendering import RenderedLesson, render_lesson
 
 
 @dataclass
@@ -70,49 +72,32 @@ class Outline:
         return next((s for s in self.stages if s.module.pk == module_id), None)
 
 
-OUTLINE_CACHE_SECONDS = 60 * 60
+# Keys carry the content revision, so nothing is ever stale; the timeout only
+# lets entries of old revisions go.
+CACHE_SECONDS = 24 * 60 * 60
 
-
-def content_stamp(pathway: Pathway) -> str:
-    """What an outline shows, fingerprinted in one query: every edit or publish
-    of a pathway, module, lesson, quiz, checklist or checklist item (and of
-    their inline children, saved with them) moves its ``updated_at``; a
-    deletion changes a count."""
-
-    def summary(model, aggregate):
-        return Subquery(
-            model.objects.order_by()
-            .annotate(one=Value(1))
-            .values("one")
-            .annotate(value=aggregate)
-            .values("value")[:1]
-        )
-
-    columns = {}
-    for model in (Module, Lesson, Quiz, Checklist, ChecklistItem):
-        name = model._meta.model_name
-        columns[f"stamp_{name}_newest"] = summary(model, Max("updated_at"))
-        columns[f"stamp_{name}_count"] = summary(model, Count("pk"))
-    row = (
-        Pathway.objects.filter(pk=pathway.pk)
-        .annotate(**columns)
-        .values_list("updated_at", *columns)
-        .first()
-    )
-    return hashlib.sha256("|".join(map(str, row or ())).encode()).hexdigest()[:16]
+# Outlines are kept in the process, not in the shared cache: unpickling one
+# (about 200 model instances) on every request cost more than building it once
+# per process and revision. Callers must not change what they get back.
+_outlines: dict[str, Outline] = {}
+OUTLINES_KEPT = 64
 
 
 def pathway_outline(pathway: Pathway, clinic_id: int | None = None) -> Outline:
     """The published stages of a pathway, in order, for the patients of
     ``clinic_id`` (None: the library alone). The outline is the same for every
-    patient of a clinic, so it is cached per pathway and clinic, keyed by the
-    content's last change: one query when cached, four when not, whatever the
-    pathway's size."""
-    key = f"education:outline:{pathway.pk}:{clinic_id or 0}:{content_stamp(pathway)}"
-    outline = cache.get(key)
+    patient of a clinic, so it is kept per pathway and clinic under the
+    pathway's content revision (read with the pathway, so a kept outline costs
+    no query); five queries to build, whatever the pathway's size."""
+    key = revision.cache_key(
+        "outline", pathway.pk, clinic_id or 0, revision=pathway.content_revision
+    )
+    outline = _outlines.get(key)
     if outline is None:
         outline = _pathway_outline_build(pathway, clinic_id)
-        cache.set(key, outline, OUTLINE_CACHE_SECONDS)
+        if len(_outlines) >= OUTLINES_KEPT:
+            _outlines.clear()
+        _outlines[key] = outline
     return outline
 
 
@@ -121,6 +106,7 @@ def _pathway_outline_build(pathway: Pathway, clinic_id: int | None) -> Outline:
         "lessons",
         queryset=Lesson.objects.filter(status=PublishStatus.PUBLISHED)
         .select_related("therapy")
+        .prefetch_related(Prefetch("sources", LessonSource.objects.order_by("order", "pk")))
         .order_by("order", "pk"),
         to_attr="published_lessons",
     )
@@ -155,7 +141,20 @@ def _pathway_outline_build(pathway: Pathway, clinic_id: int | None) -> Outline:
     return Outline(pathway=pathway, stages=stages, checklist_items=items)
 
 
-def quiz_questions(quiz: Quiz) -> list[Question]:
+def quiz_questions(quiz: Quiz, *, content_revision: str | None = None) -> list[Question]:
+    """A quiz's questions with their choices; cached when the caller names the
+    content revision it read (patient pages), read fresh otherwise."""
+    if content_revision is None:
+        return _quiz_questions_build(quiz)
+    key = revision.cache_key("quiz", quiz.pk, quiz.version, revision=content_revision)
+    questions = cache.get(key)
+    if questions is None:
+        questions = _quiz_questions_build(quiz)
+        cache.set(key, questions, CACHE_SECONDS)
+    return questions
+
+
+def _quiz_questions_build(quiz: Quiz) -> list[Question]:
     return list(
         quiz.questions.select_related("lesson", "lesson__module")
         .prefetch_related("choices")
@@ -163,9 +162,32 @@ def quiz_questions(quiz: Quiz) -> list[Question]:
     )
 
 
-def glossary_pairs() -> list[tuple[str, str]]:
-    """Every glossary term with its definition: one query."""
+def glossary_pairs(*, content_revision: str | None = None) -> list[tuple[str, str]]:
+    """Every glossary term with its definition: one query, or none when the
+    caller names the content revision it read."""
+    if content_revision is None:
+        return _glossary_pairs_build()
+    key = revision.cache_key("glossary", revision=content_revision)
+    pairs = cache.get(key)
+    if pairs is None:
+        pairs = _glossary_pairs_build()
+        cache.set(key, pairs, CACHE_SECONDS)
+    return pairs
+
+
+def _glossary_pairs_build() -> list[tuple[str, str]]:
     return list(GlossaryTerm.objects.order_by("term").values_list("term", "definition"))
+
+
+def lesson_rendered(lesson: Lesson, *, content_revision: str) -> RenderedLesson:
+    """A published lesson's body as HTML with its glossary terms: rendered once
+    per content revision, not on every page view."""
+    key = revision.cache_key("lesson", lesson.pk, lesson.version, revision=content_revision)
+    rendered = cache.get(key)
+    if rendered is None:
+        rendered = render_lesson(lesson.body, glossary_pairs(content_revision=content_revision))
+        cache.set(key, rendered, CACHE_SECONDS)
+    return rendered
 
 
 def published_pathways():

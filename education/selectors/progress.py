@@ -3,7 +3,7 @@ records), and readiness evaluated over both."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from accounts.models import User
 
@@ -81,13 +81,23 @@ class PatientState:
     def stages(self) -> list[Stage]:
         return self.outline.stages
 
+    @property
+    def content_revision(self) -> str:
+        """The revision of the published content this state was built from."""
+        return self.enrollment.pathway.content_revision
+
 
 def patient_state(enrollment: Enrollment) -> PatientState:
-    outline = pathway_outline(enrollment.pathway, enrollment.clinic_id)
+    shared = pathway_outline(enrollment.pathway, enrollment.clinic_id)
     raw = raw_progress(enrollment)
-    result = readiness.evaluate(outline.spec(), raw.as_progress())
-    for stage, state in zip(outline.stages, result.stage_states, strict=True):
-        stage.state = state
+    result = readiness.evaluate(shared.spec(), raw.as_progress())
+    # The outline is shared by every patient (and request): this patient's
+    # stage states go on copies of its stages, never on the shared ones.
+    stages = [
+        replace(stage, state=state)
+        for stage, state in zip(shared.stages, result.stage_states, strict=True)
+    ]
+    outline = replace(shared, stages=stages)
     return PatientState(enrollment=enrollment, outline=outline, raw=raw, result=result)
 
 

@@ -1,14 +1,17 @@
-"""The clinic home's week: the clinic's consultations today in time order, then
-tomorrow and later this week, each with a one-line "to discuss"."""
+"""The clinic home's week list: consultations still waiting for an outcome
+from the last days, then today's, tomorrow's and the rest of this week's, in
+time order. Each group shows a bounded number of rows (and says how many more
+there are), so the page costs the same at 100 patients and at 100,000."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, time, timedelta, tzinfo
 
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Case, Count, Exists, F, OuterRef, Subquery, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
@@ -16,9 +19,11 @@ from accounts.models import User
 from ..models import ConsultationOutcome, Enrollment, PatientQuestion, ReadinessStatus
 from .selfcheck import self_check_flag_columns
 
-# The week list: consultations from this many days back still waiting for an outcome.
+# Consultations from this many days back stay listed until an outcome is recorded.
 WEEK_LOOKBACK_DAYS = 7
-WEEK_MAX_ROWS = 200
+# The most rows a group shows; the rest are counted ("and 12 more").
+WEEK_GROUP_ROWS = {"earlier": 10, "today": 40, "tomorrow": 20, "later": 20}
+GROUP_KEYS = ("earlier", "today", "tomorrow", "later")
 
 
 @dataclass
@@ -33,6 +38,7 @@ class WeekGroup:
     key: str  # "earlier", "today", "tomorrow", "later"
     label: str
     rows: list[WeekRow]
+    more: int = 0  # rows of this group beyond those shown
 
 
 def _to_discuss(row: Enrollment) -> str:
@@ -58,10 +64,14 @@ def _to_discuss(row: Enrollment) -> str:
     if row.first_attempt_score is not None and row.first_attempt_score < 100:
         parts.append(_("first-attempt score %(score)d%%") % {"score": row.first_attempt_score})
     if row.readiness_status == ReadinessStatus.NOT_STARTED:
-        parts.append(str(_("has not started the pathway")))
+        parts.append(_("has not started the pathway"))
     elif row.readiness_status != ReadinessStatus.READY:
         parts.append(_("%(percent)d%% of the pathway done") % {"percent": row.progress_percent})
-    return " · ".join(str(p) for p in parts) or str(_("Nothing raised; ready to discuss consent"))
+    return " · ".join(parts) or _("Nothing raised; ready to discuss consent")
+
+
+def _day_start(day, tz: tzinfo) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=tz)
 
 
 def consultation_week_for_staff(staff: User, *, tz: tzinfo, now: datetime) -> list[WeekGroup]:
@@ -69,11 +79,12 @@ def consultation_week_for_staff(staff: User, *, tz: tzinfo, now: datetime) -> li
     in the clinic's time zone), in time order, grouped as today, tomorrow and
     later; before them, consultations of the last days with no outcome yet. A
     consultation leaves the list once an outcome is recorded for it. One query,
-    the patient's questions and self-check flags included."""
-    local_now = timezone.localtime(now, tz)
-    today = local_now.date()
-    start_of_today = datetime.combine(today, datetime.min.time(), tzinfo=tz)
-    end_of_week = start_of_today + timedelta(days=7 - today.weekday())
+    the patient's questions and self-check flags included: the group of each
+    row, its place in the group and the group's size are window functions, so
+    only the rows shown are read."""
+    today = timezone.localtime(now, tz).date()
+    starts = [_day_start(today + timedelta(days=n), tz) for n in (0, 1, 2)]
+    end_of_week = _day_start(today + timedelta(days=7 - today.weekday()), tz)
     recorded = ConsultationOutcome.objects.filter(
         enrollment=OuterRef("pk"), consultation_at=OuterRef("consultation_at")
     )
@@ -84,35 +95,48 @@ def consultation_week_for_staff(staff: User, *, tz: tzinfo, now: datetime) -> li
         .annotate(n=Count("pk"))
         .values("n")
     )
+    group = Case(
+        *(When(consultation_at__lt=start, then=Value(n)) for n, start in enumerate(starts)),
+        default=Value(len(starts)),
+    )
+    in_group = {"partition_by": [F("group")]}
+    shown = Case(
+        *(When(group=n, then=Value(WEEK_GROUP_ROWS[key])) for n, key in enumerate(GROUP_KEYS))
+    )
     rows = (
         Enrollment.objects.filter(
             clinic_id=staff.clinic_id,
-            consultation_at__gte=start_of_today - timedelta(days=WEEK_LOOKBACK_DAYS),
+            consultation_at__gte=starts[0] - timedelta(days=WEEK_LOOKBACK_DAYS),
             consultation_at__lt=end_of_week,
         )
         .exclude(Exists(recorded))
-        .annotate(question_count=Subquery(questions), **self_check_flag_columns())
+        .annotate(group=group)
+        .annotate(
+            place=Window(RowNumber(), order_by=[F("consultation_at").asc(), "id"], **in_group),
+            group_size=Window(Count("id"), **in_group),
+            question_count=Subquery(questions),
+            **self_check_flag_columns(),
+        )
+        .annotate(shown=shown)
+        .filter(place__lte=F("shown"))
         .select_related("patient", "patient__patient_profile")
-        .order_by("consultation_at", "id")[:WEEK_MAX_ROWS]
+        .order_by("consultation_at", "id")
     )
-    groups = {
-        "earlier": WeekGroup("earlier", str(_("Earlier, no outcome recorded yet")), []),
-        "today": WeekGroup("today", str(_("Today")), []),
-        "tomorrow": WeekGroup("tomorrow", str(_("Tomorrow")), []),
-        "later": WeekGroup("later", str(_("Later this week")), []),
+    return _week_groups(rows, tz)
+
+
+def _week_groups(rows, tz: tzinfo) -> list[WeekGroup]:
+    labels = {
+        "earlier": _("Earlier, no outcome recorded yet"),
+        "today": _("Today"),
+        "tomorrow": _("Tomorrow"),
+        "later": _("Later this week"),
     }
+    groups = {key: WeekGroup(key, labels[key], []) for key in GROUP_KEYS}
     for row in rows:
+        group = groups[GROUP_KEYS[row.group]]
+        group.more = max(0, row.group_size - WEEK_GROUP_ROWS[group.key])
         row.question_count = row.question_count or 0
         local_at = timezone.localtime(row.consultation_at, tz)
-        days = (local_at.date() - today).days
-        key = (
-            "earlier"
-            if days < 0
-            else "today"
-            if days == 0
-            else "tomorrow"
-            if days == 1
-            else "later"
-        )
-        groups[key].rows.append(WeekRow(row, local_at, _to_discuss(row)))
+        group.rows.append(WeekRow(row, local_at, _to_discuss(row)))
     return list(groups.values())

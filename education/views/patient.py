@@ -17,8 +17,7 @@ from education import access, journey, services
 from education.forms.patient import (
     QuizForm,
 )
-from education.rendering import render_lesson
-from education.selectors.outline import glossary_pairs, quiz_questions
+from education.selectors.outline import lesson_rendered, quiz_questions
 from education.selectors.patient import (
     LessonRow,
     lesson_neighbours,
@@ -40,6 +39,7 @@ from education.selectors.progress import (
 from education.selectors.selfcheck import self_check_prompts
 from portal.htmx import HtmxHttpRequest, render_page_or_fragment, wants_fragment
 from portal.net import client_ip
+from portal.urlcache import reverse_cached
 
 TEMPLATES = "education/patient/"
 
@@ -67,14 +67,16 @@ def _locked(request: HttpRequest, state, stage, *, unread=None) -> HttpResponse:
 
 def step_url(step: journey.Step) -> str:
     if step.kind == "lesson":
-        return reverse("education:lesson-detail", args=[step.stage.module.slug, step.lesson.slug])
+        return reverse_cached(
+            "education:lesson-detail", args=[step.stage.module.slug, step.lesson.slug]
+        )
     if step.kind == "quiz":
-        return reverse("education:quiz", args=[step.stage.module.slug])
+        return reverse_cached("education:quiz", args=[step.stage.module.slug])
     if step.kind == "checklist":
-        return reverse("education:checklist")
+        return reverse_cached("education:checklist")
     if step.kind == "decision_check":
-        return reverse("education:decision-check")
-    return reverse("education:summary")
+        return reverse_cached("education:decision-check")
+    return reverse_cached("education:summary")
 
 
 # --- Home ---------------------------------------------------------------------
@@ -122,7 +124,7 @@ def lesson_detail(request: HttpRequest, module_slug: str, lesson_slug: str) -> H
             "stage": stage,
             "lesson": lesson,
             "row": LessonRow(lesson, state.raw.completions.get(lesson.pk)),
-            "rendered": render_lesson(lesson.body, glossary_pairs()),
+            "rendered": lesson_rendered(lesson, content_revision=state.content_revision),
             "sources": list(lesson.sources.all()),
             "previous": previous,
             "previous_url": step_url(previous) if previous else None,
@@ -218,7 +220,8 @@ def quiz(request: HtmxHttpRequest, module_slug: str) -> HttpResponse:
     if locked is not None:
         return locked
     quiz = stage.quiz
-    questions = quiz_draw(state, quiz, quiz_questions(quiz))
+    drawn = quiz_questions(quiz, content_revision=state.content_revision)
+    questions = quiz_draw(state, quiz, drawn)
     if request.method == "GET":
         form = QuizForm(questions=questions, quiz_version=quiz.version)
         context = _quiz_context(state, stage, form=form, rows=form.rows())
@@ -271,7 +274,8 @@ def quiz_result(request: HttpRequest, module_slug: str, number: int) -> HttpResp
     state = patient_state(enrollment)
     stage = access.get_quiz_stage_for_patient(state, module_slug)
     attempt = access.get_quiz_attempt_for_patient(state, stage, number)
-    feedback = quiz_attempt_feedback(attempt, quiz_questions(stage.quiz))
+    questions = quiz_questions(stage.quiz, content_revision=state.content_revision)
+    feedback = quiz_attempt_feedback(attempt, questions)
     context = _quiz_context(state, stage, attempt=attempt, feedback=feedback)
     return render(request, TEMPLATES + "quiz.html", context)
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from education import services
 from education.models import Enrollment
 from education.models.assessment import SelfCheck
-from education.selectors.week import consultation_week_for_staff
+from education.selectors.week import WEEK_GROUP_ROWS, consultation_week_for_staff
 from tests.builders import make_patient
 from tests.education.pages import enrollment_of
 from tests.education.test_clinic_dashboard import DASHBOARD_QUERIES, bulk_patients
@@ -128,4 +128,27 @@ def test_week_query_count_is_the_same_for_10_and_200_consultations(
     bulk_patients(clinic, pathway, 190, prefix="Large", consultation_at=soon)
     with django_assert_num_queries(DASHBOARD_QUERIES):
         response = clinician_client.get("/clinic/")
-    assert response.content.decode().count('class="week-row"') == 200
+    # One group, capped; the page counts the rest and links to the full list.
+    page = response.content.decode()
+    shown = page.count('class="week-row"')
+    assert shown in (WEEK_GROUP_ROWS["today"], WEEK_GROUP_ROWS["earlier"])
+    assert f"And {200 - shown} more." in page
+    assert "See every consultation in the patient list" in page
+
+
+def test_each_group_shows_its_first_rows_and_counts_the_rest(week, clinic, pathway, clinician):
+    at = datetime(2030, 3, 6, 16, 0, tzinfo=NY)
+    extra = WEEK_GROUP_ROWS["today"] + 3
+    bulk_patients(clinic, pathway, extra, prefix="Busy", consultation_at=at)
+    groups = {g.key: g for g in consultation_week_for_staff(clinician, tz=week.tzinfo, now=NOW)}
+    today = groups["today"]
+    assert len(today.rows) == WEEK_GROUP_ROWS["today"]
+    # The morning and afternoon fixture patients come before the busy hour.
+    assert [r.enrollment.patient.full_name for r in today.rows[:2]] == [
+        "This Morning",
+        "This Afternoon",
+    ]
+    # Today: the three fixture patients (with "Late Tonight") and the busy hour.
+    assert today.more == 3 + extra - WEEK_GROUP_ROWS["today"]
+    assert groups["tomorrow"].more == 0
+    assert [r.enrollment.patient.full_name for r in groups["tomorrow"].rows] == ["Tomorrow Patient"]
