@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # `make bench`: the production stack on this machine (PostgreSQL, gunicorn),
-# seeded with 100,000 patients in one clinic (plus 1k and 10k clinics for cost
-# growth), driven by locust. See docs/performance.md.
+# seeded with 2,000 patients in the demo clinic for the load phases and with
+# clinics of 1k, 10k and 100k patients for the cost-growth table, driven by
+# locust. Exits non-zero when a target is missed. See docs/performance.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PY=.venv/bin/python
-PATIENTS=${BENCH_PATIENTS:-100000}
-WORKERS=${BENCH_WORKERS:-4}
+PATIENTS=${BENCH_PATIENTS:-2000}
+WORKERS=${BENCH_WORKERS:-2}
+GROWTH=${BENCH_GROWTH:-1000 10000 100000}
 PORT=8100
 DB=consultready_bench
 
@@ -25,13 +27,14 @@ export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost,testserver
 export DATABASE_POOL_MAX_SIZE=${BENCH_POOL:-4}
 mkdir -p bench-results
 
-echo "== prepare the bench database ($PATIENTS patients; kept between runs)"
+echo "== prepare the bench database ($PATIENTS patients, growth clinics: ${GROWTH:-none}; kept between runs)"
 $PY manage.py migrate --no-input -v0
 $PY manage.py collectstatic --no-input -v0
 $PY manage.py load_curriculum
 time $PY manage.py seed_demo --force --patients "$PATIENTS"
-$PY manage.py seed_demo --force --patients 1000 --clinic bench-1k >/dev/null
-$PY manage.py seed_demo --force --patients 10000 --clinic bench-10k >/dev/null
+for n in $GROWTH; do
+  $PY manage.py seed_demo --force --patients "$n" --clinic "bench-$n" >/dev/null
+done
 psql -h 127.0.0.1 -U postgres -d "$DB" -qc "VACUUM ANALYZE" >/dev/null
 $PY scripts/bench_prepare.py > bench-results/accounts.json
 

@@ -40,11 +40,24 @@ ACCOUNTS_FILE = OUT / "accounts.json"
 PHASES = [
     ("bare view (patient)", "BarePatient"),
     ("patient home", "PatientHome"),
+    ("lesson", "Lesson"),
+    ("quiz form", "QuizForm"),
     ("bare view (clinician)", "BareClinician"),
     ("clinician dashboard", "Dashboard"),
     ("patient mix", "PatientMix"),
     ("clinician mix", "ClinicianMix"),
 ]
+
+# The targets `make bench` holds the pages to, against the bare view of the
+# same role in the same run: (page phase, bare phase, least throughput ratio).
+THROUGHPUT_TARGETS = [
+    ("patient home", "bare view (patient)", 0.5),
+    ("lesson", "bare view (patient)", 0.5),
+    ("quiz form", "bare view (patient)", 0.5),
+    ("clinician dashboard", "bare view (clinician)", 0.33),
+]
+# A page's p99 stays under this many times the bare view's p99.
+P99_FACTOR = 4
 
 
 def run_phase(label: str, user_class: str) -> list[dict]:
@@ -199,11 +212,9 @@ def export_memory(client: Client) -> float:
 
 def cost_growth() -> list[dict]:
     rows = []
-    for slug in ("bench-1k", "bench-10k", "demo-hair-clinic"):
-        clinic = Clinic.objects.filter(slug=slug).first()
-        if clinic is None:
-            continue
-        n = Enrollment.objects.filter(clinic=clinic).count()
+    clinics = Clinic.objects.filter(slug__regex=r"^bench-[0-9]+$").annotate(n=Count("enrollments"))
+    for clinic in sorted(clinics, key=lambda c: c.n):
+        slug, n = clinic.slug, clinic.n
         client = staff_client(clinic)
         last_page = max(1, (n + 24) // 25)
         row = {"clinic": slug, "patients": n}
@@ -227,36 +238,54 @@ def cost_growth() -> list[dict]:
     return rows
 
 
+def target_checks(load: list[dict]) -> list[dict]:
+    """Each page against the bare view of its role: throughput ratio and p99."""
+    phases = {r["phase"]: r for r in load if "rps" in r}
+    checks = []
+    for page, bare, least in THROUGHPUT_TARGETS:
+        if page not in phases or bare not in phases:
+            continue
+        ratio = phases[page]["rps"] / max(phases[bare]["rps"], 1e-9)
+        checks.append(
+            {
+                "what": f"{page}: throughput / bare",
+                "measured": round(ratio, 2),
+                "target": least,
+                "met": ratio >= least,
+            }
+        )
+        p99 = phases[page]["p99"] / max(phases[bare]["p99"], 1e-9)
+        checks.append(
+            {
+                "what": f"{page}: p99 / bare p99",
+                "measured": round(p99, 2),
+                "target": P99_FACTOR,
+                "met": p99 < P99_FACTOR,
+            }
+        )
+    return checks
+
+
 def main():
     started = datetime.now(UTC)
     load = []
     for label, user_class in PHASES:
         print(f"  load phase: {label} ({USERS} users, {SECONDS}s)", flush=True)
         load.extend(run_phase(label, user_class))
-    print("  cost growth in-process (1k, 10k, 100k patients)", flush=True)
+    print("  cost growth in-process (the bench-<n> clinics)", flush=True)
     growth = cost_growth()
     fault = None
     if os.environ.get("BENCH_FAULT", "1") == "1":
         print("  fault: restart PostgreSQL under load", flush=True)
         fault = fault_phase()
 
-    def rps(phase):
-        return next((r["rps"] for r in load if r["phase"] == phase and "rps" in r), 0.0)
-
-    ratios = {
-        "patient_home_vs_bare": round(
-            rps("patient home") / max(rps("bare view (patient)"), 1e-9), 2
-        ),
-        "dashboard_vs_bare": round(
-            rps("clinician dashboard") / max(rps("bare view (clinician)"), 1e-9), 2
-        ),
-    }
+    checks = target_checks(load)
     result = {
         "started": started.isoformat(),
         "users": USERS,
         "seconds": SECONDS,
         "load": load,
-        "ratios": ratios,
+        "targets": checks,
         "cost_growth": growth,
         "fault": fault,
     }
@@ -277,7 +306,10 @@ def main():
             print(
                 f"{r['phase']:<24}{r['page']:<30} submitted {r['submitted']}, stored {r['stored']}"
             )
-    print(f"\nratios to the bare view: {ratios}")
+    print(f"\n{'target (same run, against the bare view)':<52}{'measured':>10}{'target':>10}")
+    for check in checks:
+        verdict = "met" if check["met"] else "MISSED"
+        print(f"{check['what']:<52}{check['measured']:>10}{check['target']:>10}  {verdict}")
     columns = ("first", "deep", "filter", "search", "brief")
     print(
         f"\n{'clinic (ms)':<18}{'patients':>9}"
@@ -293,6 +325,10 @@ def main():
     if fault:
         print(f"\nPostgreSQL restart under load: {fault}")
     print(f"\nwritten: {path.relative_to(ROOT)}")
+    missed = [c["what"] for c in checks if not c["met"]]
+    if missed:
+        print(f"\ntargets missed: {', '.join(missed)}", file=sys.stderr)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -58,6 +58,25 @@ class PatientHome(SignedIn):
         self.client.get("/learn/", name="patient home")
 
 
+class Lesson(SignedIn):
+    def on_start(self):
+        self.login(next(_patients))
+
+    @task
+    def lesson(self):
+        slug = random.choice(ACCOUNTS["lessons"])  # noqa: S311
+        self.client.get(f"/learn/{ACCOUNTS['module']}/{slug}/", name="lesson")
+
+
+class QuizForm(SignedIn):
+    def on_start(self):
+        self.login(next(_patients))
+
+    @task
+    def quiz(self):
+        self.client.get(f"/learn/{ACCOUNTS['module']}/quiz/", name="quiz form")
+
+
 class BareClinician(SignedIn):
     def on_start(self):
         self.login(next(_clinicians))

@@ -27,6 +27,10 @@ class ReadinessStatus(models.TextChoices):
     READY = "4_ready", _("Ready for consent discussion")
 
 
+def progress_stamp_new() -> str:
+    return uuid.uuid4().hex[:16]
+
+
 class Enrollment(models.Model):
     """A patient on a pathway, with the readiness snapshot the dashboard reads."""
 
@@ -55,6 +59,9 @@ class Enrollment(models.Model):
     open_flags = models.PositiveSmallIntegerField(default=0)
     first_attempt_score = models.PositiveSmallIntegerField(null=True, blank=True)
     last_activity_at = models.DateTimeField(null=True, blank=True)
+    # A new random token on every change to the patient's records (set by
+    # services.enrollment_snapshot_refresh); their cached copy is keyed by it.
+    progress_stamp = models.CharField(max_length=16, default=progress_stamp_new, editable=False)
     # Copied from the patient profile so the dashboard sorts on one table.
     consultation_at = models.DateTimeField(null=True, blank=True)
 

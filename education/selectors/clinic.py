@@ -289,7 +289,7 @@ def brief_reasons(state: PatientState) -> list[str]:
 def patient_brief(enrollment: Enrollment, *, timeline_limit: int = 30) -> PatientBrief:
     """Everything a clinician reads before the consultation, for one enrollment
     already scoped to the clinic (see ``access.get_enrollment_for_staff``)."""
-    state = patient_state(enrollment)
+    state = patient_state(enrollment, cached=True)
     return PatientBrief(
         enrollment=enrollment,
         state=state,

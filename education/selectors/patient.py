@@ -3,9 +3,10 @@ already loaded (no queries) unless they say otherwise."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
-from .. import grading, journey
+from .. import grading, journey, revision
 from ..journey import Step
 from ..models import (
     ChecklistItem,
@@ -62,6 +63,25 @@ def patient_stage_views(state: PatientState) -> list[StageView]:
             )
         )
     return views
+
+
+def stage_views_key(views: list[StageView], *, content_revision: str) -> str:
+    """What the stage list shows, as a short key for caching its HTML: the
+    content revision and each stage's and lesson's state. It holds nothing
+    personal, so patients at the same point share one cached list."""
+    shape = [
+        (
+            view.stage.module.pk,
+            str(view.stage.state),
+            view.quiz_open,
+            view.quiz_passed,
+            view.best_score,
+            [(row.lesson.pk, row.is_read, row.is_updated) for row in view.lessons],
+        )
+        for view in views
+    ]
+    digest = hashlib.sha256(repr(shape).encode()).hexdigest()[:24]
+    return revision.cache_key("stages", digest, revision=content_revision)
 
 
 def patient_next_step(state: PatientState) -> Step:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from django.core.cache import cache
+
 from accounts.models import User
 
 from .. import readiness
@@ -54,8 +56,28 @@ class RawProgress:
         )
 
 
-def raw_progress(enrollment: Enrollment) -> RawProgress:
-    """Everything a patient has done on one enrollment: five queries."""
+# Patients' records are cached under the enrollment's progress stamp, which
+# every write to them moves (services.enrollment_snapshot_refresh). The
+# timeout only lets entries of old stamps go.
+PROGRESS_CACHE_SECONDS = 60 * 60
+
+
+def raw_progress(enrollment: Enrollment, *, cached: bool = False) -> RawProgress:
+    """Everything a patient has done on one enrollment: five queries. Pages
+    pass ``cached`` to read it from the cache under the progress stamp of the
+    enrollment they have just loaded; writers and scripts, which may hold an
+    enrollment older than their own writes, read the records."""
+    if not cached:
+        return _raw_progress_build(enrollment)
+    key = f"education:progress:{enrollment.pk}:{enrollment.progress_stamp}"
+    raw = cache.get(key)
+    if raw is None:
+        raw = _raw_progress_build(enrollment)
+        cache.set(key, raw, PROGRESS_CACHE_SECONDS)
+    return raw
+
+
+def _raw_progress_build(enrollment: Enrollment) -> RawProgress:
     return RawProgress(
         completions={
             c.lesson_id: c
@@ -87,9 +109,9 @@ class PatientState:
         return self.enrollment.pathway.content_revision
 
 
-def patient_state(enrollment: Enrollment) -> PatientState:
+def patient_state(enrollment: Enrollment, *, cached: bool = False) -> PatientState:
     shared = pathway_outline(enrollment.pathway, enrollment.clinic_id)
-    raw = raw_progress(enrollment)
+    raw = raw_progress(enrollment, cached=cached)
     result = readiness.evaluate(shared.spec(), raw.as_progress())
     # The outline is shared by every patient (and request): this patient's
     # stage states go on copies of its stages, never on the shared ones.

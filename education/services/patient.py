@@ -26,7 +26,7 @@ from ..models import (
     Quiz,
     QuizAttempt,
 )
-from ..models.progress import QUESTION_MAX_LENGTH
+from ..models.progress import QUESTION_MAX_LENGTH, progress_stamp_new
 from ..selectors.outline import quiz_questions
 from ..selectors.patient import quiz_draw
 from ..selectors.progress import patient_state, quiz_attempts_for
@@ -64,6 +64,10 @@ def lesson_complete(
         defaults={"lesson_version": lesson.version, "completed_at": timezone.now()},
     )
     enrollment_snapshot_refresh(enrollment=enrollment)
+    # Completions belong to the patient: their other pathways' records changed too.
+    Enrollment.objects.filter(patient_id=enrollment.patient_id).exclude(pk=enrollment.pk).update(
+        progress_stamp=progress_stamp_new()
+    )
     _audit_patient(
         enrollment, "education.lesson.completed", ip, lesson=lesson.pk, version=lesson.version
     )

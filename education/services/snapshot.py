@@ -11,7 +11,7 @@ from accounts.models import User
 
 from .. import journey
 from ..models import Enrollment
-from ..models.progress import NOTE_MAX_LENGTH
+from ..models.progress import NOTE_MAX_LENGTH, progress_stamp_new
 from ..selectors.outline import Stage
 from ..selectors.progress import PatientState, patient_state
 from .errors import EducationError, StageLocked
@@ -23,14 +23,22 @@ def _first_attempt_score(state: PatientState) -> int | None:
 
 
 def enrollment_snapshot_refresh(*, enrollment: Enrollment, activity: bool = True) -> PatientState:
-    """Recompute readiness from the raw records and store the snapshot."""
+    """Recompute readiness from the raw records and store the snapshot with a
+    new progress stamp, which retires the pages' cached copy of the records."""
     state = patient_state(enrollment)
     result = state.result
+    enrollment.progress_stamp = progress_stamp_new()
     enrollment.readiness_status = result.status.value
     enrollment.progress_percent = result.percent
     enrollment.open_flags = result.open_flags
     enrollment.first_attempt_score = _first_attempt_score(state)
-    fields = ["readiness_status", "progress_percent", "open_flags", "first_attempt_score"]
+    fields = [
+        "readiness_status",
+        "progress_percent",
+        "open_flags",
+        "first_attempt_score",
+        "progress_stamp",
+    ]
     if activity:
         enrollment.last_activity_at = timezone.now()
         fields.append("last_activity_at")

@@ -44,7 +44,7 @@ def _page(request, stage, text, *, message="", status=200) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def teach_back(request: HttpRequest, module_slug: str) -> HttpResponse:
     enrollment = access.get_enrollment_for_patient(request.user)
-    state = patient_state(enrollment)
+    state = patient_state(enrollment, cached=True)
     stage = next((s for s in state.stages if s.module.slug == module_slug), None)
     if stage is None or not stage.module.teach_back.strip():
         raise Http404

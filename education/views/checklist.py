@@ -54,7 +54,7 @@ def checklist(request: HttpRequest) -> HttpResponse:
     enrollment = enrollment_get_for_patient(request.user)
     if enrollment is None:
         return render(request, TEMPLATES + "no_pathway.html")
-    state = patient_state(enrollment)
+    state = patient_state(enrollment, cached=True)
     items = state.outline.checklist_items
     if request.method == "GET":
         return _checklist_page(request, state, checklist_forms(items, state.raw.responses))
@@ -121,7 +121,7 @@ def checklist_item_save(request: HtmxHttpRequest, item_id: int) -> HttpResponse:
     if form.saved:
         messages.success(request, _("Your answer is saved."))
         return redirect(reverse("education:checklist") + f"#{form.dom_id}")
-    state = patient_state(enrollment)
+    state = patient_state(enrollment, cached=True)
     forms = [
         form if other.item.pk == item.pk else other
         for other in checklist_forms(state.outline.checklist_items, state.raw.responses)

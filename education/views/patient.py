@@ -30,6 +30,7 @@ from education.selectors.patient import (
     quiz_attempt_feedback,
     quiz_draw,
     quiz_objectives_missing,
+    stage_views_key,
 )
 from education.selectors.progress import (
     enrollment_get_for_patient,
@@ -88,8 +89,9 @@ def home(request: HttpRequest) -> HttpResponse:
     enrollment = _enrollment(request)
     if enrollment is None:
         return _no_pathway(request)
-    state = patient_state(enrollment)
+    state = patient_state(enrollment, cached=True)
     next_step = patient_next_step(state)
+    stages = patient_stage_views(state)
     return render(
         request,
         TEMPLATES + "home.html",
@@ -97,7 +99,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "enrollment": enrollment,
             "clinic": enrollment.clinic,
             "result": state.result,
-            "stages": patient_stage_views(state),
+            "stages": stages,
+            "stages_key": stage_views_key(stages, content_revision=state.content_revision),
             "next_step": next_step,
             "next_url": step_url(next_step),
             "self_check_prompts": self_check_prompts(state),
@@ -112,7 +115,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def lesson_detail(request: HttpRequest, module_slug: str, lesson_slug: str) -> HttpResponse:
     enrollment = access.get_enrollment_for_patient(request.user)
-    state = patient_state(enrollment)
+    state = patient_state(enrollment, cached=True)
     stage, lesson = access.get_lesson_for_patient(state, module_slug, lesson_slug)
     if not stage.is_open:
         return _locked(request, state, stage)
@@ -138,7 +141,7 @@ def lesson_detail(request: HttpRequest, module_slug: str, lesson_slug: str) -> H
 @require_POST
 def lesson_complete(request: HttpRequest, module_slug: str, lesson_slug: str) -> HttpResponse:
     enrollment = access.get_enrollment_for_patient(request.user)
-    state = patient_state(enrollment)
+    state = patient_state(enrollment, cached=True)
     stage, lesson = access.get_lesson_for_patient(state, module_slug, lesson_slug)
     try:
         services.lesson_complete(enrollment=enrollment, lesson=lesson, ip=client_ip(request))
@@ -146,7 +149,7 @@ def lesson_complete(request: HttpRequest, module_slug: str, lesson_slug: str) ->
         return _locked(request, state, stage)
     except services.EducationError as error:
         raise Http404 from error
-    state = patient_state(enrollment)
+    state = patient_state(enrollment)  # after the write: the records, not the cache
     destination = lesson_next_destination(state, lesson)
     if destination.kind == journey.StepKind.LESSON:
         # Said on the next lesson only: the quiz and the checklist open with their own words.
@@ -215,7 +218,7 @@ def _quiz_answered(request: HtmxHttpRequest, state, stage, attempt, questions) -
 @require_http_methods(["GET", "POST"])
 def quiz(request: HtmxHttpRequest, module_slug: str) -> HttpResponse:
     enrollment = access.get_enrollment_for_patient(request.user)
-    state = patient_state(enrollment)
+    state = patient_state(enrollment, cached=True)
     stage, locked = _open_quiz_or_locked(request, state, module_slug)
     if locked is not None:
         return locked
@@ -271,7 +274,7 @@ def quiz(request: HtmxHttpRequest, module_slug: str) -> HttpResponse:
 @require_GET
 def quiz_result(request: HttpRequest, module_slug: str, number: int) -> HttpResponse:
     enrollment = access.get_enrollment_for_patient(request.user)
-    state = patient_state(enrollment)
+    state = patient_state(enrollment, cached=True)
     stage = access.get_quiz_stage_for_patient(state, module_slug)
     attempt = access.get_quiz_attempt_for_patient(state, stage, number)
     questions = quiz_questions(stage.quiz, content_revision=state.content_revision)
@@ -289,7 +292,7 @@ def summary(request: HttpRequest) -> HttpResponse:
     enrollment = _enrollment(request)
     if enrollment is None:
         return _no_pathway(request)
-    state = patient_state(enrollment)
+    state = patient_state(enrollment, cached=True)
     return render(
         request,
         TEMPLATES + "summary.html",
