@@ -84,7 +84,8 @@ def consultation_week_for_staff(staff: User, *, tz: tzinfo, now: datetime) -> li
     only the rows shown are read."""
     today = timezone.localtime(now, tz).date()
     starts = [_day_start(today + timedelta(days=n), tz) for n in (0, 1, 2)]
-    end_of_week = _day_start(today + timedelta(days=7 - today.weekday()), tz)
+    # To the end of Sunday; on a Sunday, tomorrow (Monday) is listed too.
+    end_of_week = max(_day_start(today + timedelta(days=7 - today.weekday()), tz), starts[2])
     recorded = ConsultationOutcome.objects.filter(
         enrollment=OuterRef("pk"), consultation_at=OuterRef("consultation_at")
     )

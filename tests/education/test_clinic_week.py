@@ -152,3 +152,11 @@ def test_each_group_shows_its_first_rows_and_counts_the_rest(week, clinic, pathw
     assert today.more == 3 + extra - WEEK_GROUP_ROWS["today"]
     assert groups["tomorrow"].more == 0
     assert [r.enrollment.patient.full_name for r in groups["tomorrow"].rows] == ["Tomorrow Patient"]
+
+
+def test_on_a_sunday_tomorrow_is_still_listed(week, clinician):
+    sunday = datetime(2030, 3, 10, 8, 0, tzinfo=NY)
+    groups = names(consultation_week_for_staff(clinician, tz=week.tzinfo, now=sunday))
+    assert groups["today"] == ["Sunday Patient"]
+    assert groups["tomorrow"] == ["Next Monday"]
+    assert groups["later"] == []
