@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('education', '0015_self_checks'),
+        ('education', '0016_question_content_hashes'),
     ]
 
     operations = [
