@@ -32,6 +32,8 @@ def routes(patient, pathway):
         "teach-back": f"/learn/{first.slug}/teach-back/",
         "lesson-detail": f"/learn/{first.slug}/{lesson.slug}/",
         "lesson-complete": f"/learn/{first.slug}/{lesson.slug}/read/",
+        "decision-check": "/learn/decision-check/",
+        "expectations": "/learn/expectations/before/",
     }
 
 
