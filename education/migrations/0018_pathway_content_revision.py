@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('education', '0016_question_content_hashes'),
+        ('education', '0017_keep_patient_records_on_delete'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('education', '0017_pathway_content_revision'),
+        ('education', '0018_pathway_content_revision'),
     ]
 
     operations = [
