@@ -194,40 +194,10 @@ def digests_due(*, now: datetime) -> list[DigestCandidate]:
     patients not ready with a consultation in the next 48 hours. Patients
     without a primary clinician appear in every clinician's digest of their
     clinic, so nobody is missed."""
-    clinics = clinic_facts()
-    off = digest_clinic_ids_off()
-    enrollments = (
-        Enrollment.objects.exclude(readiness_status=ReadinessStatus.READY)
-        .filter(
-            consultation_at__gt=now,
-            consultation_at__lte=now + rules.DIGEST_WINDOW,
-            patient__is_active=True,
-        )
-        .exclude(clinic_id__in=off)
-        .select_related("patient", "patient__patient_profile")
-        .order_by("consultation_at", "pk")
-    )
-    by_clinician: dict[int | None, list] = defaultdict(list)
-    by_clinic_unassigned: dict[int, list] = defaultdict(list)
-    for enrollment in enrollments:
-        profile = getattr(enrollment.patient, "patient_profile", None)
-        item = (
-            enrollment.clinic_id,
-            rules.DigestPatient(
-                patient_id=enrollment.patient_id,
-                name=enrollment.patient.full_name or enrollment.patient.email,
-                status=enrollment.readiness_status,
-                percent=enrollment.progress_percent,
-                open_flags=enrollment.open_flags,
-                consultation_at=enrollment.consultation_at,
-            ),
-        )
-        if profile is not None and profile.primary_clinician_id:
-            by_clinician[profile.primary_clinician_id].append(item)
-        else:
-            by_clinic_unassigned[enrollment.clinic_id].append(item[1])
+    by_clinician, by_clinic_unassigned = _digest_patients(now)
     if not by_clinician and not by_clinic_unassigned:
         return []
+    clinics = clinic_facts()
     clinicians = User.objects.filter(
         is_active=True,
         role__in=[User.Role.CLINICIAN, User.Role.CLINIC_ADMIN],
@@ -263,6 +233,39 @@ def digests_due(*, now: datetime) -> list[DigestCandidate]:
                 )
             )
     return found
+
+
+def _digest_patients(now: datetime) -> tuple[dict, dict]:
+    """Patients not ready with a consultation within the digest window: by
+    primary clinician (with their clinic), and by clinic for those without one."""
+    enrollments = (
+        Enrollment.objects.exclude(readiness_status=ReadinessStatus.READY)
+        .filter(
+            consultation_at__gt=now,
+            consultation_at__lte=now + rules.DIGEST_WINDOW,
+            patient__is_active=True,
+        )
+        .exclude(clinic_id__in=digest_clinic_ids_off())
+        .select_related("patient", "patient__patient_profile")
+        .order_by("consultation_at", "pk")
+    )
+    by_clinician: dict[int | None, list] = defaultdict(list)
+    by_clinic_unassigned: dict[int, list] = defaultdict(list)
+    for enrollment in enrollments:
+        profile = getattr(enrollment.patient, "patient_profile", None)
+        patient = rules.DigestPatient(
+            patient_id=enrollment.patient_id,
+            name=enrollment.patient.full_name or enrollment.patient.email,
+            status=enrollment.readiness_status,
+            percent=enrollment.progress_percent,
+            open_flags=enrollment.open_flags,
+            consultation_at=enrollment.consultation_at,
+        )
+        if profile is not None and profile.primary_clinician_id:
+            by_clinician[profile.primary_clinician_id].append((enrollment.clinic_id, patient))
+        else:
+            by_clinic_unassigned[enrollment.clinic_id].append(patient)
+    return by_clinician, by_clinic_unassigned
 
 
 # --- For the clinic pages ----------------------------------------------------------------

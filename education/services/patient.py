@@ -148,17 +148,7 @@ def quiz_attempt_submit(
     except IntegrityError:
         # A concurrent duplicate of the same submission won the race.
         return QuizAttempt.objects.get(enrollment=enrollment, submission_key=submission_key)
-    AttemptAnswer.objects.bulk_create(
-        AttemptAnswer(
-            attempt=attempt,
-            question_id=answer.question_id,
-            choice_ids=list(answer.choice_ids),
-            answer_text=answer.answer_text,
-            is_correct=answer.is_correct,
-            question_hash=hashes.get(answer.question_id, ""),
-        )
-        for answer in result.answers
-    )
+    _attempt_answers_store(attempt, result, hashes)
     enrollment_snapshot_refresh(enrollment=enrollment)
     _audit_patient(
         enrollment,
@@ -170,6 +160,21 @@ def quiz_attempt_submit(
         passed=attempt.passed,
     )
     return attempt
+
+
+def _attempt_answers_store(attempt: QuizAttempt, result, hashes: Mapping[int, str]) -> None:
+    """Each graded answer, with the hash of the question as it was answered."""
+    AttemptAnswer.objects.bulk_create(
+        AttemptAnswer(
+            attempt=attempt,
+            question_id=answer.question_id,
+            choice_ids=list(answer.choice_ids),
+            answer_text=answer.answer_text,
+            is_correct=answer.is_correct,
+            question_hash=hashes.get(answer.question_id, ""),
+        )
+        for answer in result.answers
+    )
 
 
 @transaction.atomic

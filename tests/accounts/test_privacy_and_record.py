@@ -10,7 +10,8 @@ from accounts.models import User
 from accounts.services import invitation_create, invitation_url
 from audit.models import AuditEvent
 from education import services
-from education.models import Quiz
+from education.models import Quiz, TeachBack
+from education.models.assessment import SelfCheck
 from portal.legal import NOTICE_VERSION
 from tests.builders import correct_answers
 
@@ -170,3 +171,23 @@ def test_signed_out_people_are_sent_to_sign_in(db, client, url):
 
 def test_the_record_cannot_be_posted(patient_client):
     assert patient_client.post("/accounts/me/record.json").status_code == 405
+
+
+def test_the_record_holds_what_the_patient_wrote_in_their_own_words(
+    patient, other_patient, patient_client
+):
+    for person, words in ((patient, "It means no approval yet."), (other_patient, "Not mine")):
+        enrollment = person.enrollments.get()
+        module = enrollment.pathway.pathway_modules.order_by("order").first().module
+        TeachBack.objects.create(
+            enrollment=enrollment, module=module, prompt="Say it your way.", text=words
+        )
+    SelfCheck.objects.create(
+        enrollment=patient.enrollments.get(),
+        kind=SelfCheck.Kind.SURE,
+        answers={"sure": "yes", "understand": "no"},
+    )
+    record = json.loads(patient_client.get("/accounts/me/record.json").content)
+    assert [t["your_answer"] for t in record["in_your_own_words"]] == ["It means no approval yet."]
+    assert record["self_checks"][0]["answers"] == {"sure": "yes", "understand": "no"}
+    assert "Not mine" not in json.dumps(record)
