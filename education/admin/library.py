@@ -5,33 +5,21 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from ..models import (
-    Checklist,
-    ChecklistItem,
-    Choice,
-    GlossaryTerm,
-    Lesson,
-    Module,
-    Pathway,
-    PathwayModule,
-    Question,
-    Quiz,
-    Therapy,
-)
+from .. import models
 from .base import LibraryAdmin, LibraryInline, RetirableInline, VersionedAdmin
 
 # --- Pathways and modules ----------------------------------------------------
 
 
 class PathwayModuleInline(LibraryInline, admin.TabularInline):
-    model = PathwayModule
+    model = models.PathwayModule
     extra = 0
     fields = ["order", "module"]
     ordering = ["order"]
     autocomplete_fields = ["module"]
 
 
-@admin.register(Pathway)
+@admin.register(models.Pathway)
 class PathwayAdmin(VersionedAdmin):
     list_display = ["title", "slug", "status", "version_badge", "checklist"]
     search_fields = ["title", "slug"]
@@ -41,7 +29,7 @@ class PathwayAdmin(VersionedAdmin):
 
 
 class LessonInline(LibraryInline, admin.TabularInline):
-    model = Lesson
+    model = models.Lesson
     extra = 0
     fields = ["order", "title", "evidence_label", "status", "version"]
     readonly_fields = ["title", "evidence_label", "status", "version"]
@@ -53,7 +41,7 @@ class LessonInline(LibraryInline, admin.TabularInline):
         return False
 
 
-@admin.register(Module)
+@admin.register(models.Module)
 class ModuleAdmin(VersionedAdmin):
     list_display = ["title", "slug", "status", "version_badge", "estimated_minutes"]
     search_fields = ["title", "slug", "summary"]
@@ -69,14 +57,14 @@ class ModuleAdmin(VersionedAdmin):
 
 
 class QuestionInline(RetirableInline, admin.StackedInline):
-    model = Question
+    model = models.Question
     extra = 0
     fields = ["order", "kind", "objective", "prompt", "lesson", "section", "retired_at"]
     show_change_link = True
     autocomplete_fields = ["lesson"]
 
 
-@admin.register(Quiz)
+@admin.register(models.Quiz)
 class QuizAdmin(VersionedAdmin):
     list_display = ["title", "module", "pass_mark", "status", "version_badge", "question_count"]
     search_fields = ["title", "module__title"]
@@ -92,12 +80,12 @@ class QuizAdmin(VersionedAdmin):
 
 
 class ChoiceInline(RetirableInline, admin.TabularInline):
-    model = Choice
+    model = models.Choice
     extra = 0
     fields = ["order", "text", "is_correct", "feedback", "retired_at"]
 
 
-@admin.register(Question)
+@admin.register(models.Question)
 class QuestionAdmin(LibraryAdmin):
     """Second level of quiz editing: a question with its choices."""
 
@@ -120,7 +108,7 @@ class QuestionAdmin(LibraryAdmin):
     ]
 
     def get_queryset(self, request):
-        queryset = Question.all_objects.all()
+        queryset = models.Question.all_objects.all()
         ordering = self.get_ordering(request)
         return queryset.order_by(*ordering) if ordering else queryset
 
@@ -129,7 +117,7 @@ class QuestionAdmin(LibraryAdmin):
 
 
 class ChecklistItemInline(RetirableInline, admin.TabularInline):
-    model = ChecklistItem
+    model = models.ChecklistItem
     extra = 0
     fields = ["order", "kind", "slug", "text", "help_text", "required", "ok_answer", "retired_at"]
 
@@ -138,20 +126,20 @@ class ChecklistItemInline(RetirableInline, admin.TabularInline):
         return super().get_queryset(request).filter(clinic__isnull=True)
 
 
-@admin.register(Checklist)
+@admin.register(models.Checklist)
 class ChecklistAdmin(VersionedAdmin):
     list_display = ["title", "slug", "status", "version_badge"]
     search_fields = ["title"]
     inlines = [ChecklistItemInline]
 
 
-@admin.register(GlossaryTerm)
+@admin.register(models.GlossaryTerm)
 class GlossaryTermAdmin(LibraryAdmin):
     list_display = ["term", "definition"]
     search_fields = ["term", "definition"]
 
 
-@admin.register(Therapy)
+@admin.register(models.Therapy)
 class TherapyAdmin(LibraryAdmin):
     list_display = ["name", "regulatory_status", "summary"]
     search_fields = ["name", "regulatory_status"]
