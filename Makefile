@@ -38,7 +38,11 @@ venv: $(VENV)/.installed
 migrate: venv
 	$(DEV_ENV) $(PY) manage.py migrate --no-input
 
+# On an empty database the first edition is published first, then the current
+# files as new versions over it: the demo patient read stage 1 in the first
+# edition and sees "Updated since you read it" on each lesson that changed.
 seed: migrate
+	$(DEV_ENV) $(PY) manage.py load_curriculum --directory education/curriculum/editions/first --only-if-empty
 	$(DEV_ENV) $(PY) manage.py load_curriculum
 	$(DEV_ENV) $(PY) manage.py seed_demo --patients 40
 

@@ -33,6 +33,10 @@ from education import governance, models, publishing, services
 from education.revision import content_revision_bump
 
 CURRICULUM_DIR = Path(__file__).resolve().parent
+# The first edition as it was published (58fac79). It holds errors the
+# current files correct: the demo loads it before them, on an empty
+# database only, so the current files publish as new versions over it.
+FIRST_EDITION_DIR = CURRICULUM_DIR / "editions" / "first"
 # A lesson whose file gives no review_by is due for review this long after
 # its first load.
 REVIEW_AFTER_MONTHS = 12
@@ -328,10 +332,21 @@ def _changed(name: str, raw: bytes, force: bool) -> tuple[bool, str]:
     return force or record is None or record.sha256 != digest, digest
 
 
-def load_curriculum(*, directory: Path = CURRICULUM_DIR, force: bool = False) -> LoadReport:
+def curriculum_loaded() -> bool:
+    """Whether any curriculum file has been loaded into this database."""
+    return models.CurriculumFile.objects.exists()
+
+
+def load_curriculum(
+    *, directory: Path = CURRICULUM_DIR, force: bool = False, only_if_empty: bool = False
+) -> LoadReport:
     """Therapies and glossary first (lessons point to therapies), then each
-    module file, then the pathway that lists the modules."""
+    module file, then the pathway that lists the modules. With
+    ``only_if_empty`` nothing is loaded into a database that already holds a
+    curriculum (how the demo loads the first edition once)."""
     report = LoadReport()
+    if only_if_empty and curriculum_loaded():
+        return report
     pathway_path = directory / "pathway.yaml"
     module_paths = sorted((directory / "modules").glob("*.yaml"))
     with transaction.atomic():

@@ -1,11 +1,13 @@
 """The demo patient has read the first stage as it was first published.
 
 ``patient@demo.test`` read each lesson of the pathway's first stage in its
-earliest published version, a few weeks ago. On a database that holds an
-earlier edition of the library (loaded before the shipped files changed),
-every lesson changed since then shows the patient "Updated since you read
-it", and the clinician sees it in the brief. On a fresh database the first
-version is the current one, so the lessons show as read.
+earliest published version, a few weeks ago. ``make seed`` publishes the
+first edition (``education/curriculum/editions/first``) on an empty database
+and the current files over it, so that earliest version is the first
+edition's text: every lesson changed since then shows the patient "Updated
+since you read it", and the clinician sees it in the brief. On a database
+loaded from the current files alone, the first version is the current one,
+so the lessons show as read.
 """
 
 from __future__ import annotations

@@ -1,16 +1,17 @@
 """The demo patient read stage 1 in its first published version: after the
 shipped curriculum changes and is loaded again (the normal publishing path),
-each changed lesson shows them "Updated since you read it"; the others do not."""
+each changed lesson shows them "Updated since you read it"; the others do not.
+``make seed`` does this with the real first edition."""
 
 import shutil
 
 import pytest
 import yaml
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from accounts.models import User
-from education.curriculum.loader import CURRICULUM_DIR, load_curriculum
+from education.curriculum.loader import CURRICULUM_DIR, FIRST_EDITION_DIR, load_curriculum
 from education.models import Lesson, LessonCompletion, LessonVersion
 from tests.conftest import login_client
 
@@ -70,3 +71,56 @@ def test_after_a_new_edition_is_loaded_each_changed_lesson_says_updated(first_ed
     call_command("seed_demo")
     assert LessonCompletion.objects.get(patient=patient, lesson__slug=changed).lesson_version == 1
     assert UPDATED in lesson_page(patient, changed)
+
+
+def make_seed():
+    """What ``make seed`` runs after migrating."""
+    call_command("load_curriculum", directory=FIRST_EDITION_DIR, only_if_empty=True)
+    call_command("load_curriculum")
+    call_command("seed_demo")
+
+
+def test_make_seed_shows_the_first_edition_reader_the_badge_on_each_changed_lesson(db, settings):
+    settings.DEBUG = True
+    make_seed()
+    patient = User.objects.get(email="patient@demo.test")
+    read = {
+        done.lesson.slug: done
+        for done in LessonCompletion.objects.filter(patient=patient).select_related("lesson")
+    }
+    _path, data = stage_one(FIRST_EDITION_DIR)
+    assert sorted(read) == sorted(lesson["slug"] for lesson in data["lessons"])
+    changed = []
+    for slug, done in read.items():
+        seen = LessonVersion.objects.get(lesson=done.lesson, version=done.lesson_version)
+        is_changed = seen.content_hash != done.lesson.content_hash
+        assert (UPDATED in lesson_page(patient, slug)) is is_changed, slug
+        if is_changed:
+            changed.append(slug)
+    assert "scarring-alopecia" in changed
+    # What the patient read is the first edition's text; the current text corrects it.
+    first = LessonVersion.objects.get(lesson__slug="scarring-alopecia", version=1)
+    assert "It is also not inherited from your parents." in first.body
+    assert "CCCA" in Lesson.objects.get(slug="scarring-alopecia").body
+
+
+def test_make_seed_again_leaves_the_first_edition_out_and_keeps_what_was_read(db, settings):
+    settings.DEBUG = True
+    make_seed()
+    patient = User.objects.get(email="patient@demo.test")
+    versions = LessonVersion.objects.count()
+    read = set(LessonCompletion.objects.filter(patient=patient).values_list("pk", "lesson_version"))
+
+    make_seed()
+
+    assert LessonVersion.objects.count() == versions
+    assert (
+        set(LessonCompletion.objects.filter(patient=patient).values_list("pk", "lesson_version"))
+        == read
+    )
+    assert UPDATED in lesson_page(patient, "scarring-alopecia")
+
+
+def test_loading_a_folder_without_a_pathway_file_is_refused(db, tmp_path):
+    with pytest.raises(CommandError, match="has no pathway.yaml"):
+        call_command("load_curriculum", directory=tmp_path)

@@ -1,6 +1,8 @@
-from django.core.management.base import BaseCommand
+from pathlib import Path
 
-from education.curriculum.loader import load_curriculum
+from django.core.management.base import BaseCommand, CommandError
+
+from education.curriculum.loader import CURRICULUM_DIR, load_curriculum
 
 
 class Command(BaseCommand):
@@ -12,9 +14,26 @@ class Command(BaseCommand):
             action="store_true",
             help="Apply every file again, even unchanged ones (overwrites admin edits).",
         )
+        parser.add_argument(
+            "--directory",
+            type=Path,
+            default=CURRICULUM_DIR,
+            help="Load the pathway.yaml and modules/*.yaml of this folder instead of the "
+            "current edition (for example education/curriculum/editions/first).",
+        )
+        parser.add_argument(
+            "--only-if-empty",
+            action="store_true",
+            help="Load nothing when the database already holds a curriculum.",
+        )
 
-    def handle(self, *args, force=False, **options):
-        report = load_curriculum(force=force)
+    def handle(self, *args, force=False, directory=CURRICULUM_DIR, only_if_empty=False, **options):
+        if not (directory / "pathway.yaml").is_file():
+            raise CommandError(f"{directory} has no pathway.yaml.")
+        report = load_curriculum(directory=directory, force=force, only_if_empty=only_if_empty)
+        if only_if_empty and not report.files_loaded and not report.files_skipped:
+            self.stdout.write(f"Curriculum: already loaded, {directory.name} left out.")
+            return
         self.stdout.write(
             f"Curriculum: {len(report.files_loaded)} file(s) loaded, "
             f"{len(report.files_skipped)} unchanged, "
