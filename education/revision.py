@@ -16,44 +16,31 @@ from __future__ import annotations
 
 from django.db.models.signals import post_delete, post_save
 
-from .models import (
-    Checklist,
-    ChecklistItem,
-    Choice,
-    GlossaryTerm,
-    Lesson,
-    LessonSource,
-    Module,
-    Pathway,
-    PathwayModule,
-    Question,
-    Quiz,
-    Therapy,
-)
+from . import models
 from .models.content import content_revision_new
 
 # Everything a patient page shows from published content. Drafts and lesson
 # versions are not here: patients never read them directly.
 CONTENT_MODELS = (
-    Checklist,
-    ChecklistItem,
-    Choice,
-    GlossaryTerm,
-    Lesson,
-    LessonSource,
-    Module,
-    Pathway,
-    PathwayModule,
-    Question,
-    Quiz,
-    Therapy,
+    models.Checklist,
+    models.ChecklistItem,
+    models.Choice,
+    models.GlossaryTerm,
+    models.Lesson,
+    models.LessonSource,
+    models.Module,
+    models.Pathway,
+    models.PathwayModule,
+    models.Question,
+    models.Quiz,
+    models.Therapy,
 )
 
 
 def content_revision_bump() -> None:
     """Give every pathway a new revision; call after a bulk change that sends
     no signal (``QuerySet.update``, ``bulk_create``)."""
-    Pathway.objects.update(content_revision=content_revision_new())
+    models.Pathway.objects.update(content_revision=content_revision_new())
 
 
 def _content_changed(sender, raw=False, **kwargs) -> None:

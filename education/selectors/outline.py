@@ -13,28 +13,16 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 
-from .. import journey, readiness, revision
-from ..models import (
-    ChecklistItem,
-    GlossaryTerm,
-    Lesson,
-    LessonSource,
-    Module,
-    Pathway,
-    PathwayModule,
-    PublishStatus,
-    Question,
-    Quiz,
-)
+from .. import journey, models, readiness, revision
 from ..rendering import RenderedLesson, render_lesson
 
 
 @dataclass
 class Stage:
     number: int
-    module: Module
-    lessons: list[Lesson]
-    quiz: Quiz | None
+    module: models.Module
+    lessons: list[models.Lesson]
+    quiz: models.Quiz | None
     state: readiness.StageState = readiness.StageState.LOCKED
 
     @property
@@ -44,9 +32,9 @@ class Stage:
 
 @dataclass
 class Outline:
-    pathway: Pathway
+    pathway: models.Pathway
     stages: list[Stage]
-    checklist_items: list[ChecklistItem]
+    checklist_items: list[models.ChecklistItem]
 
     def spec(self) -> readiness.PathwaySpec:
         return readiness.PathwaySpec(
@@ -83,7 +71,7 @@ _outlines: dict[str, Outline] = {}
 OUTLINES_KEPT = 64
 
 
-def pathway_outline(pathway: Pathway, clinic_id: int | None = None) -> Outline:
+def pathway_outline(pathway: models.Pathway, clinic_id: int | None = None) -> Outline:
     """The published stages of a pathway, in order, for the patients of
     ``clinic_id`` (None: the library alone). The outline is the same for every
     patient of a clinic, so it is kept per pathway and clinic under the
@@ -101,20 +89,20 @@ def pathway_outline(pathway: Pathway, clinic_id: int | None = None) -> Outline:
     return outline
 
 
-def _pathway_outline_build(pathway: Pathway, clinic_id: int | None) -> Outline:
+def _pathway_outline_build(pathway: models.Pathway, clinic_id: int | None) -> Outline:
     published_lessons = Prefetch(
         "lessons",
-        queryset=Lesson.objects.filter(status=PublishStatus.PUBLISHED)
+        queryset=models.Lesson.objects.filter(status=models.PublishStatus.PUBLISHED)
         .select_related("therapy")
-        .prefetch_related(Prefetch("sources", LessonSource.objects.order_by("order", "pk")))
+        .prefetch_related(Prefetch("sources", models.LessonSource.objects.order_by("order", "pk")))
         .order_by("order", "pk"),
         to_attr="published_lessons",
     )
-    links = PathwayModule.objects.filter(pathway=pathway)
+    links = models.PathwayModule.objects.filter(pathway=pathway)
     library = Q(clinic__isnull=True, pk__in=links.values("module_id"))
     own = Q(clinic_id=clinic_id) if clinic_id else Q(pk__in=[])
     modules = (
-        Module.objects.filter(library | own, status=PublishStatus.PUBLISHED)
+        models.Module.objects.filter(library | own, status=models.PublishStatus.PUBLISHED)
         .annotate(stage_order=Subquery(links.filter(module=OuterRef("pk")).values("order")[:1]))
         .select_related("quiz")
         .prefetch_related(published_lessons)
@@ -124,7 +112,7 @@ def _pathway_outline_build(pathway: Pathway, clinic_id: int | None) -> Outline:
     stages = []
     for number, module in enumerate(modules, start=1):
         quiz = getattr(module, "quiz", None)
-        if quiz is not None and quiz.status != PublishStatus.PUBLISHED:
+        if quiz is not None and quiz.status != models.PublishStatus.PUBLISHED:
             quiz = None
         stages.append(
             Stage(number=number, module=module, lessons=module.published_lessons, quiz=quiz)
@@ -132,16 +120,18 @@ def _pathway_outline_build(pathway: Pathway, clinic_id: int | None) -> Outline:
     items = []
     if pathway.checklist_id:
         items = list(
-            ChecklistItem.objects.filter(
+            models.ChecklistItem.objects.filter(
                 Q(clinic__isnull=True) | Q(clinic_id=clinic_id) if clinic_id else Q(clinic=None),
                 checklist_id=pathway.checklist_id,
-                checklist__status=PublishStatus.PUBLISHED,
+                checklist__status=models.PublishStatus.PUBLISHED,
             ).order_by(F("clinic_id").asc(nulls_first=True), "order", "pk")
         )
     return Outline(pathway=pathway, stages=stages, checklist_items=items)
 
 
-def quiz_questions(quiz: Quiz, *, content_revision: str | None = None) -> list[Question]:
+def quiz_questions(
+    quiz: models.Quiz, *, content_revision: str | None = None
+) -> list[models.Question]:
     """A quiz's questions with their choices; cached when the caller names the
     content revision it read (patient pages), read fresh otherwise."""
     if content_revision is None:
@@ -154,7 +144,7 @@ def quiz_questions(quiz: Quiz, *, content_revision: str | None = None) -> list[Q
     return questions
 
 
-def _quiz_questions_build(quiz: Quiz) -> list[Question]:
+def _quiz_questions_build(quiz: models.Quiz) -> list[models.Question]:
     return list(
         quiz.questions.select_related("lesson", "lesson__module")
         .prefetch_related("choices")
@@ -176,10 +166,10 @@ def glossary_pairs(*, content_revision: str | None = None) -> list[tuple[str, st
 
 
 def _glossary_pairs_build() -> list[tuple[str, str]]:
-    return list(GlossaryTerm.objects.order_by("term").values_list("term", "definition"))
+    return list(models.GlossaryTerm.objects.order_by("term").values_list("term", "definition"))
 
 
-def lesson_rendered(lesson: Lesson, *, content_revision: str) -> RenderedLesson:
+def lesson_rendered(lesson: models.Lesson, *, content_revision: str) -> RenderedLesson:
     """A published lesson's body as HTML with its glossary terms: rendered once
     per content revision, not on every page view."""
     key = revision.cache_key("lesson", lesson.pk, lesson.version, revision=content_revision)
@@ -192,4 +182,4 @@ def lesson_rendered(lesson: Lesson, *, content_revision: str) -> RenderedLesson:
 
 def published_pathways():
     """The pathways a patient can be invited onto, by title."""
-    return Pathway.objects.filter(status=PublishStatus.PUBLISHED).order_by("title")
+    return models.Pathway.objects.filter(status=models.PublishStatus.PUBLISHED).order_by("title")
