@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
+import reminders.tasks
 from accounts.models import User
 from education.models import Enrollment
 from tests.builders import make_clinic, make_pathway, make_patient, make_staff
@@ -19,6 +21,23 @@ DUMMY = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
 def _immediate_tasks(settings):
     settings.TASKS = IMMEDIATE
     settings.SITE_URL = "https://portal.example"
+
+
+@pytest.fixture
+def rq_tasks(settings):
+    """Switch to the RQ backend for one test. It comes from the django-tasks
+    package, whose Task class is not Django's, and ``@task`` takes the class of
+    the backend active when ``reminders.tasks`` is imported: the module is
+    rebuilt for RQ, then rebuilt again after the test, so a later test on a
+    Django backend never meets an RQ task object."""
+
+    def use():
+        settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+        importlib.reload(reminders.tasks)
+
+    yield use
+    settings.TASKS = IMMEDIATE
+    importlib.reload(reminders.tasks)
 
 
 def daytime_zone() -> str:

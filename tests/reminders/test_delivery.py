@@ -186,14 +186,14 @@ def redis_available() -> bool:
 @pytest.mark.skipif(not redis_available(), reason="no Redis on 127.0.0.1:6379")
 @pytest.mark.django_db(transaction=True)
 def test_the_rq_backend_on_redis_delivers_through_a_burst_worker(
-    smtp_server, day_clinic, small_pathway, settings
+    smtp_server, day_clinic, small_pathway, settings, rq_tasks
 ):
     import django_rq
     from django_tasks_rq import Job
     from rq import SimpleWorker
 
     settings.RQ_QUEUES = {"default": {"URL": "redis://127.0.0.1:6379/15"}}
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+    rq_tasks()
     queue = django_rq.get_queue("default", job_class=Job)
     queue.empty()
     server = smtp_server()
