@@ -88,7 +88,10 @@ def test_quiz_picks_survive_a_reload_and_a_session_that_ended(
     sign_in(page, base, patient.email, PASSWORD)
     page.goto(quiz_url)
     tick_answers(page, first.quiz, correct=True)
-    question = selectors.quiz_questions(first.quiz)[0]
+    # The first question this attempt drew (one variant per objective is on the page).
+    question = next(
+        q for q in selectors.quiz_questions(first.quiz) if page.locator(f"#question-{q.pk}").count()
+    )
     chosen = pick(question, correct=True)[0]
     box = page.locator(f"#question-{question.pk}").get_by_label(chosen.text, exact=True)
 
