@@ -13,6 +13,7 @@ from .content import (
     PublishStatus,
     Therapy,
 )
+from .library import ClinicLibrary, LibraryVersion
 from .outcomes import ConsultationOutcome
 from .progress import (
     AttemptAnswer,
@@ -33,6 +34,7 @@ __all__ = [
     "ChecklistItem",
     "ChecklistResponse",
     "ClinicChecklistItem",
+    "ClinicLibrary",
     "ClinicLesson",
     "ClinicModule",
     "Choice",
@@ -47,6 +49,7 @@ __all__ = [
     "LessonDraft",
     "LessonSource",
     "LessonVersion",
+    "LibraryVersion",
     "Module",
     "Pathway",
     "PathwayModule",

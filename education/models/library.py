@@ -1,0 +1,88 @@
+"""Versions of the shared library and the one each clinic follows.
+
+Each time library lessons are published, a ``LibraryVersion`` records which
+version of every published library lesson patients read at that moment. It is
+written once and never changed or deleted. A clinic follows the latest library
+version unless its admin pins one (``ClinicLibrary``); its patients then keep
+reading the lesson text of that version until the admin moves on.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class LibraryVersion(models.Model):
+    number = models.PositiveIntegerField(_("version"), unique=True)
+    # {"<lesson id>": <lesson version>} for every library lesson published then.
+    lessons = models.JSONField(_("lesson versions"), default=dict)
+    change_note = models.CharField(_("change note"), max_length=300, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    approver_name = models.CharField(_("approver"), max_length=200)
+    published_at = models.DateTimeField(_("published at"))
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("library version")
+        verbose_name_plural = _("library versions")
+
+    def __str__(self):
+        return _("Library version %(number)s") % {"number": self.number}
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise models.ProtectedError("A library version is never changed.", {self})
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise models.ProtectedError("A library version is never deleted.", {self})
+
+    def lesson_version(self, lesson_id: int) -> int | None:
+        return self.lessons.get(str(lesson_id))
+
+
+class ClinicLibrary(models.Model):
+    """The library version a clinic's patients read: a pinned version, or the
+    latest when ``version`` is empty (and when a clinic has no row)."""
+
+    clinic = models.OneToOneField(
+        "accounts.Clinic",
+        verbose_name=_("clinic"),
+        on_delete=models.PROTECT,
+        related_name="library_choice",
+    )
+    version = models.ForeignKey(
+        LibraryVersion,
+        verbose_name=_("pinned library version"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: the clinic follows the latest library version."),
+    )
+    chosen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("chosen by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    chosen_at = models.DateTimeField(_("chosen at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("clinic's library version")
+        verbose_name_plural = _("clinics' library versions")
+
+    def __str__(self):
+        if self.version_id is None:
+            return _("%(clinic)s follows the latest library version") % {"clinic": self.clinic}
+        return _("%(clinic)s reads library version %(number)s") % {
+            "clinic": self.clinic,
+            "number": self.version.number,
+        }
