@@ -198,4 +198,8 @@ def content_retire(*, obj, actor=None, request=None) -> bool:
     obj.retired_at = timezone.now()
     obj.save(update_fields=["status", "retired_at", "updated_at"])
     content_audit(action="retired", obj=obj, actor=actor, request=request)
+    if isinstance(obj, Lesson) and obj.module.clinic_id is None:
+        from .library_versions import library_version_record
+
+        library_version_record(actor=actor, change_note=f"Retired: {obj.title}", request=request)
     return True

@@ -21,11 +21,11 @@ from django.utils.translation import gettext as _
 from audit.models import AuditEvent
 
 from . import governance, visuals
+from .library_versions import SYSTEM_CURRICULUM, library_version_record
 from .models import Lesson, LessonDraft, LessonSource, LessonVersion, PublishStatus
 from .readability import MAX_GRADE, UNKNOWNS_HEADING, heading_ids, measure
 from .services.errors import EducationError
 
-SYSTEM_CURRICULUM = "system (curriculum file)"
 # The lesson fields a draft carries (what a patient sees).
 DRAFT_FIELDS = ("title", "evidence_label", "therapy", "key_points", "body")
 
@@ -196,11 +196,19 @@ def lesson_draft_publish(*, draft: LessonDraft, actor, request=None) -> LessonVe
 
 @transaction.atomic
 def lesson_publish(
-    *, lesson: Lesson, actor=None, request=None, change_note: str = "", edited_by=None
+    *,
+    lesson: Lesson,
+    actor=None,
+    request=None,
+    change_note: str = "",
+    edited_by=None,
+    record_library: bool = True,
 ) -> LessonVersion | None:
     """The one place a lesson's published text changes: a new version number
     and a ``LessonVersion`` when what patients see changed (None otherwise).
-    Without an actor the approver is the shipped curriculum file."""
+    Without an actor the approver is the shipped curriculum file. A library
+    lesson's new version also makes a new library version, unless the caller
+    records one for a batch (``record_library=False``, as ``load_curriculum``)."""
     new_hash = lesson.compute_content_hash()
     version = None
     if new_hash != lesson.content_hash or lesson.version == 0:
@@ -224,6 +232,8 @@ def lesson_publish(
             published_at=lesson.published_at,
         )
     _audit("published", lesson=lesson, actor=actor, request=request)
+    if version is not None and record_library and lesson.module.clinic_id is None:
+        library_version_record(actor=actor, change_note=change_note, request=request)
     return version
 
 

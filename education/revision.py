@@ -25,6 +25,7 @@ CONTENT_MODELS = (
     models.Checklist,
     models.ChecklistItem,
     models.Choice,
+    models.ClinicLibrary,
     models.GlossaryTerm,
     models.Lesson,
     models.LessonSource,

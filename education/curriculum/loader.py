@@ -30,6 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from education import governance, models, publishing, services
+from education.library_versions import library_version_record
 from education.revision import content_revision_bump
 
 CURRICULUM_DIR = Path(__file__).resolve().parent
@@ -233,7 +234,7 @@ def _load_lessons(
         )
         # The same publishing path as an approved draft: a changed lesson gets
         # a new version and its LessonVersion, approved by the curriculum file.
-        if publishing.lesson_publish(lesson=lesson, change_note=CHANGE_NOTE):
+        if publishing.lesson_publish(lesson=lesson, change_note=CHANGE_NOTE, record_library=False):
             report.versions_bumped.append(f"lesson:{lesson.slug}")
         lessons[lesson.slug] = lesson
     return lessons
@@ -374,5 +375,7 @@ def load_curriculum(
         else:
             report.files_skipped.append("pathway.yaml")
         if report.files_loaded:
+            # One library version for the whole load, not one a lesson.
+            library_version_record(change_note=CHANGE_NOTE)
             content_revision_bump()  # retirements are bulk updates that send no signal
     return report

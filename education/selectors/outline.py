@@ -8,12 +8,13 @@ lesson's rendered body)."""
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 
-from .. import journey, models, readiness, revision
+from .. import journey, library_versions, models, readiness, revision
 from ..rendering import RenderedLesson, render_lesson
 
 
@@ -109,6 +110,12 @@ def _pathway_outline_build(pathway: models.Pathway, clinic_id: int | None) -> Ou
         # The library's stages in the pathway's order, then the clinic's own.
         .order_by(F("stage_order").asc(nulls_last=True), "pk")
     )
+    modules = list(modules)
+    pinned = library_versions.clinic_library_version(clinic_id)
+    if pinned is not None:
+        _library_lessons_pin(modules, pinned)
+        # A library stage whose lessons all came after the pinned version.
+        modules = [m for m in modules if m.clinic_id is not None or m.published_lessons]
     stages = []
     for number, module in enumerate(modules, start=1):
         quiz = getattr(module, "quiz", None)
@@ -127,6 +134,56 @@ def _pathway_outline_build(pathway: models.Pathway, clinic_id: int | None) -> Ou
             ).order_by(F("clinic_id").asc(nulls_first=True), "order", "pk")
         )
     return Outline(pathway=pathway, stages=stages, checklist_items=items)
+
+
+def _library_lessons_pin(modules: list[models.Module], pinned: models.LibraryVersion) -> None:
+    """The library lessons of a clinic pinned to a library version, as that
+    version published them: a lesson published later is left out, and one
+    changed since is read from its immutable ``LessonVersion`` (one query)."""
+    wanted = {}
+    for module in modules:
+        if module.clinic_id is not None:
+            continue
+        kept = []
+        for lesson in module.published_lessons:
+            version = pinned.lesson_version(lesson.pk)
+            if version is None:
+                continue
+            kept.append(lesson)
+            if version != lesson.version:
+                wanted[lesson.pk] = version
+        module.published_lessons = kept
+    if not wanted:
+        return
+    rows = models.LessonVersion.objects.filter(
+        Q.create([Q(lesson_id=pk, version=v) for pk, v in wanted.items()], connector=Q.OR)
+    ).select_related("therapy")
+    as_of = {row.lesson_id: row for row in rows}
+    for module in modules:
+        module.published_lessons = [
+            _lesson_as_of(lesson, as_of[lesson.pk]) if lesson.pk in as_of else lesson
+            for lesson in module.published_lessons
+        ]
+
+
+def _lesson_as_of(lesson: models.Lesson, version: models.LessonVersion) -> models.Lesson:
+    """A copy of ``lesson`` holding what ``version`` published (never saved)."""
+    pinned = copy.copy(lesson)
+    pinned._state = copy.copy(lesson._state)
+    pinned._state.fields_cache = dict(lesson._state.fields_cache)
+    for name in ("title", "evidence_label", "key_points", "body", "content_hash"):
+        setattr(pinned, name, getattr(version, name))
+    pinned.therapy = version.therapy
+    pinned.version = version.version
+    pinned.published_at = version.published_at
+    sources = models.LessonSource.objects.filter(lesson_id=lesson.pk).order_by("order", "pk")
+    sources._result_cache = [
+        models.LessonSource(lesson_id=lesson.pk, order=i, title=title, url=url)
+        for i, (title, url) in enumerate(version.source_rows)
+    ]
+    sources._prefetch_done = True
+    pinned._prefetched_objects_cache = {**lesson._prefetched_objects_cache, "sources": sources}
+    return pinned
 
 
 def quiz_questions(

@@ -25,6 +25,19 @@ def library_editor(db):
 
 
 @pytest.fixture
+def reviewer(db):
+    """A second library editor."""
+    user = make_staff(
+        clinic=make_clinic(name="ConsultReady reviewers", slug="reviewers"),
+        role=User.Role.CLINICIAN,
+        full_name="Rev Iewer",
+        is_staff=True,
+    )
+    user.groups.add(library_editors_group())
+    return user
+
+
+@pytest.fixture
 def library_editor_client(library_editor):
     return login_client(library_editor)
 

@@ -8,28 +8,14 @@ from django.db.models import ProtectedError
 from accounts.models import User
 from audit.models import AuditEvent
 from education import publishing, services
-from education.governance import library_editors_group
 from education.models import LessonDraft, LessonVersion, Therapy
 from education.services import EducationError
-from tests.builders import make_clinic, make_staff
+from tests.builders import make_staff
 from tests.conftest import login_client
 from tests.education.pages import enrollment_of, lessons, stages
 from tests.education.test_governance import change_form_data
 
 NEW_SENTENCE = "A brand new plain sentence."
-
-
-@pytest.fixture
-def reviewer(db):
-    """A second library editor."""
-    user = make_staff(
-        clinic=make_clinic(name="ConsultReady reviewers", slug="reviewers"),
-        role=User.Role.CLINICIAN,
-        full_name="Rev Iewer",
-        is_staff=True,
-    )
-    user.groups.add(library_editors_group())
-    return user
 
 
 @pytest.fixture

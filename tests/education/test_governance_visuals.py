@@ -5,7 +5,7 @@ import pytest
 
 from education import publishing
 from education.services import EducationError
-from tests.education.test_governance_drafts import lesson, reviewer  # noqa: F401 - fixtures
+from tests.education.test_governance_drafts import lesson  # noqa: F401 - a fixture
 
 GOOD = (
     "\n\n::: icon-array\ntitle: Moderate regrowth\npeople: women on minoxidil 2%\n"

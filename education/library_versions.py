@@ -1,0 +1,135 @@
+"""Library versions and the one each clinic's patients read.
+
+Publishing library lessons records a new ``LibraryVersion``: which version of
+every published library lesson patients read from then on. A clinic follows the
+latest library version unless its admin pins one; its patients then read the
+lesson text of the pinned version (from the lessons' immutable
+``LessonVersion`` rows), and a library lesson first published after it stays
+out of their pathway, until the admin moves the clinic on. Each step writes an
+audit event: ``education.library.published`` and ``education.library.chosen``.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Clinic
+from audit.services import audit_record
+
+from .models import ClinicLibrary, Lesson, LibraryVersion, PublishStatus
+from .services.errors import EducationError
+
+SYSTEM_CURRICULUM = "system (curriculum file)"
+
+
+def library_lessons_published() -> dict[str, int]:
+    """{"<lesson id>": version} of every published library lesson now."""
+    return {
+        str(pk): version
+        for pk, version in Lesson.objects.filter(
+            status=PublishStatus.PUBLISHED, module__clinic__isnull=True
+        ).values_list("pk", "version")
+    }
+
+
+def library_version_latest() -> LibraryVersion | None:
+    return LibraryVersion.objects.order_by("-number").first()
+
+
+@transaction.atomic
+def library_version_record(*, actor=None, change_note: str = "", request=None):
+    """Record the published library lessons as a new library version, unless
+    they are what the latest version already holds. Returns the new version,
+    or None when nothing changed. Without an actor the approver is the shipped
+    curriculum file."""
+    lessons = library_lessons_published()
+    # Serialised: two publications at once must not take the same number.
+    latest = LibraryVersion.objects.select_for_update().order_by("-number").first()
+    if latest is not None and latest.lessons == lessons:
+        return None
+    approver = actor if getattr(actor, "is_authenticated", False) else None
+    number = (LibraryVersion.objects.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = LibraryVersion.objects.create(
+        number=number,
+        lessons=lessons,
+        change_note=change_note[:300],
+        approved_by=approver,
+        approver_name=str(approver) if approver else SYSTEM_CURRICULUM,
+        published_at=timezone.now(),
+    )
+    audit_record(
+        action="education.library.published",
+        actor=approver,
+        request=request,
+        detail={"model": "education.libraryversion", "id": version.pk, "version": number},
+    )
+    return version
+
+
+def clinic_library_version(clinic_id: int | None) -> LibraryVersion | None:
+    """The library version a clinic pinned; None when it follows the latest."""
+    if not clinic_id:
+        return None
+    choice = (
+        ClinicLibrary.objects.filter(clinic_id=clinic_id, version__isnull=False)
+        .select_related("version")
+        .first()
+    )
+    return choice.version if choice else None
+
+
+@transaction.atomic
+def clinic_library_choose(
+    *, clinic: Clinic, version: LibraryVersion | None, actor, request=None
+) -> ClinicLibrary:
+    """Pin ``clinic`` to a library version, or make it follow the latest
+    (``version=None``). Its patients' pages change at once (saving the choice
+    moves the content revision)."""
+    if version is not None and version.pk is None:
+        raise EducationError(_("Choose a published library version."))
+    choice, _created = ClinicLibrary.objects.select_for_update().get_or_create(clinic=clinic)
+    if not _created and choice.version_id == (version.pk if version else None):
+        return choice
+    choice.version = version
+    choice.chosen_by = actor if getattr(actor, "is_authenticated", False) else None
+    choice.save()
+    audit_record(
+        action="education.library.chosen",
+        actor=actor,
+        clinic=clinic,
+        request=request,
+        detail={
+            "model": "education.cliniclibrary",
+            "id": choice.pk,
+            "version": version.number if version else "latest",
+        },
+    )
+    return choice
+
+
+def library_version_changes(older: LibraryVersion | None, newer: LibraryVersion) -> list[dict]:
+    """What patients of a clinic moving from ``older`` to ``newer`` would see
+    change, lesson by lesson: added, updated (from/to version) or removed."""
+    before = older.lessons if older else {}
+    after = newer.lessons
+    ids = sorted({*before, *after}, key=int)
+    titles = dict(Lesson.objects.filter(pk__in=[int(i) for i in ids]).values_list("pk", "title"))
+    changes = []
+    for lesson_id in ids:
+        old, new = before.get(lesson_id), after.get(lesson_id)
+        if old == new:
+            continue
+        kind = "added" if old is None else "removed" if new is None else "updated"
+        changes.append(
+            {
+                "lesson_id": int(lesson_id),
+                "title": titles.get(int(lesson_id), ""),
+                "kind": kind,
+                "from_version": old,
+                "to_version": new,
+            }
+        )
+    return changes
