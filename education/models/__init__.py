@@ -13,6 +13,7 @@ from .content import (
     PublishStatus,
     Therapy,
 )
+from .drafts import ContentDraft
 from .library import ClinicLibrary, LibraryVersion
 from .outcomes import ConsultationOutcome
 from .progress import (
@@ -40,6 +41,7 @@ __all__ = [
     "Choice",
     "ClinicianReview",
     "ConsultationOutcome",
+    "ContentDraft",
     "CurriculumFile",
     "Enrollment",
     "EvidenceLabel",
