@@ -267,6 +267,15 @@ def test_a_clinic_admin_cannot_open_another_clinics_choice(
     other = ClinicLibrary.objects.create(clinic=other_clinic)
     url = f"/admin/education/cliniclibrary/{other.pk}/change/"
     assert clinic_admin_client.get(url).status_code == 404
+    history = f"/admin/education/cliniclibrary/{other.pk}/history/"
+    assert clinic_admin_client.get(history).status_code == 404
+    assert clinic_admin_client.get("/admin/education/cliniclibrary/").status_code == 302
+    assert (
+        other_clinic.name
+        not in clinic_admin_client.get(
+            "/admin/education/cliniclibrary/", follow=True
+        ).content.decode()
+    )
     version = library_versions.library_version_latest()
     assert clinic_admin_client.post(url, {"version": version.pk}).status_code == 404
     other.refresh_from_db()
