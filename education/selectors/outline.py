@@ -9,6 +9,7 @@ lesson's rendered body)."""
 from __future__ import annotations
 
 import copy
+import functools
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -38,6 +39,12 @@ class Outline:
     checklist_items: list[models.ChecklistItem]
 
     def spec(self) -> readiness.PathwaySpec:
+        """The rules' view of the outline; built once (an outline is kept per
+        process and never changed)."""
+        return self._spec
+
+    @functools.cached_property
+    def _spec(self) -> readiness.PathwaySpec:
         return readiness.PathwaySpec(
             modules=tuple(
                 readiness.ModuleSpec(
