@@ -334,3 +334,11 @@ def test_pinned_patient_pages_keep_their_query_counts(
     with django_assert_max_num_queries(warm):
         client.get(lesson_url(lesson))
     assert LessonVersion.objects.filter(lesson=lesson).count() == 3
+
+
+def test_check_pathway_walks_a_pinned_clinic(pathway, clinic, clinic_admin, capsys):
+    from django.core.management import call_command
+
+    pin(clinic, library_versions.library_version_latest(), clinic_admin)
+    call_command("check_pathway")
+    assert f"{pathway.slug} at {clinic.name}: gates hold" in capsys.readouterr().out

@@ -190,11 +190,13 @@ class Command(BaseCommand):
 
 
 def _clinics_with_own_content(pathway: Pathway):
-    """Clinics with a published stage of their own, or their own items on
-    the pathway's checklist."""
+    """Clinics with a published stage of their own, their own items on the
+    pathway's checklist, or a pinned library version (their lessons differ
+    from the latest library's)."""
     own_stage = Q(own_modules__status=PublishStatus.PUBLISHED)
     own_items = Q(
         own_checklist_items__checklist_id=pathway.checklist_id,
         own_checklist_items__retired_at__isnull=True,
     )
-    return Clinic.objects.filter(own_stage | own_items).distinct().order_by("name")
+    pinned = Q(library_choice__version__isnull=False)
+    return Clinic.objects.filter(own_stage | own_items | pinned).distinct().order_by("name")
