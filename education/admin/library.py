@@ -1,12 +1,15 @@
 """Admin pages of the shared library other than lessons: pathways, modules,
-quizzes and their questions, checklists, glossary and therapies."""
+quizzes and their questions, checklists, glossary and therapies. An edit of a
+published module, quiz (or one of its questions) or checklist is saved as its
+draft (``content_drafts.py``)."""
 
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from .. import models
+from .. import drafting, models
 from .base import LibraryAdmin, LibraryInline, RetirableInline, VersionedAdmin
+from .content_drafts import DraftedAdminMixin
 
 # --- Pathways and modules ----------------------------------------------------
 
@@ -42,7 +45,8 @@ class LessonInline(LibraryInline, admin.TabularInline):
 
 
 @admin.register(models.Module)
-class ModuleAdmin(VersionedAdmin):
+class ModuleAdmin(DraftedAdminMixin, VersionedAdmin):
+    locked_fields = ("slug", "clinic")
     list_display = ["title", "slug", "status", "version_badge", "estimated_minutes"]
     search_fields = ["title", "slug", "summary"]
     prepopulated_fields = {"slug": ["title"]}
@@ -65,7 +69,8 @@ class QuestionInline(RetirableInline, admin.StackedInline):
 
 
 @admin.register(models.Quiz)
-class QuizAdmin(VersionedAdmin):
+class QuizAdmin(DraftedAdminMixin, VersionedAdmin):
+    locked_fields = ("module",)
     list_display = ["title", "module", "pass_mark", "status", "version_badge", "question_count"]
     search_fields = ["title", "module__title"]
     list_select_related = ["module"]
@@ -86,9 +91,11 @@ class ChoiceInline(RetirableInline, admin.TabularInline):
 
 
 @admin.register(models.Question)
-class QuestionAdmin(LibraryAdmin):
-    """Second level of quiz editing: a question with its choices."""
+class QuestionAdmin(DraftedAdminMixin, LibraryAdmin):
+    """Second level of quiz editing: a question with its choices. A question
+    of a published quiz is edited in the quiz's draft."""
 
+    locked_fields = ("quiz",)
     list_display = ["prompt", "quiz", "kind", "order", "retired_at"]
     list_filter = ["kind", "quiz"]
     search_fields = ["prompt", "explanation", "objective"]
@@ -112,6 +119,28 @@ class QuestionAdmin(LibraryAdmin):
         ordering = self.get_ordering(request)
         return queryset.order_by(*ordering) if ordering else queryset
 
+    def draft_target(self, obj):
+        return obj.quiz if drafting.is_drafted(obj.quiz) else None
+
+    def draft_target_for_id(self, request, object_id):
+        target = super().draft_target_for_id(request, object_id)
+        if target is not None:
+            return target
+        # A question the quiz's open draft adds exists only in the draft.
+        try:
+            draft = drafting.draft_with_new_question(int(object_id))
+        except ValueError:
+            return None
+        return draft.content_object if draft is not None else None
+
+    def draft_target_for_add(self, request):
+        """A question added to a published quiz goes into the quiz's draft."""
+        try:
+            quiz = models.Quiz.objects.filter(pk=request.POST.get("quiz") or None).first()
+        except ValueError:
+            return None
+        return quiz if quiz is not None and drafting.is_drafted(quiz) else None
+
 
 # --- Checklists, glossary, therapies -----------------------------------------
 
@@ -127,7 +156,8 @@ class ChecklistItemInline(RetirableInline, admin.TabularInline):
 
 
 @admin.register(models.Checklist)
-class ChecklistAdmin(VersionedAdmin):
+class ChecklistAdmin(DraftedAdminMixin, VersionedAdmin):
+    locked_fields = ("slug",)
     list_display = ["title", "slug", "status", "version_badge"]
     search_fields = ["title"]
     inlines = [ChecklistItemInline]

