@@ -35,6 +35,7 @@ from .models import (
     Therapy,
     content_clinic_id,
 )
+from .recompute import readiness_recompute_after_commit
 
 LIBRARY_EDITORS_GROUP = "Library editors"
 CONTENT_EDITORS_GROUP = "Content editors"
@@ -185,6 +186,17 @@ def content_audit(*, action: str, obj, actor=None, request=None, **extra) -> Non
         request=request,
         detail=_detail(obj, **extra),
     )
+    if _may_change_readiness(action, obj):
+        readiness_recompute_after_commit(clinic_id=clinic_id)
+
+
+def _may_change_readiness(action: str, obj) -> bool:
+    """Whether what patients must do may have changed: content published,
+    unpublished or retired, or a change saved to content patients see (a
+    clinic's checklist item shows as soon as it is saved). Drafts never do."""
+    if action in ("published", "unpublished", "retired"):
+        return True
+    return action == "saved" and getattr(obj, "status", None) != PublishStatus.DRAFT
 
 
 @transaction.atomic

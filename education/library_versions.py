@@ -20,6 +20,7 @@ from accounts.models import Clinic
 from audit.services import audit_record
 
 from .models import ClinicLibrary, Lesson, LibraryVersion, PublishStatus
+from .recompute import readiness_recompute_after_commit
 from .services.errors import EducationError
 
 SYSTEM_CURRICULUM = "system (curriculum file)"
@@ -69,18 +70,6 @@ def library_version_record(*, actor=None, change_note: str = "", request=None):
     return version
 
 
-def clinic_library_version(clinic_id: int | None) -> LibraryVersion | None:
-    """The library version a clinic pinned; None when it follows the latest."""
-    if not clinic_id:
-        return None
-    choice = (
-        ClinicLibrary.objects.filter(clinic_id=clinic_id, version__isnull=False)
-        .select_related("version")
-        .first()
-    )
-    return choice.version if choice else None
-
-
 @transaction.atomic
 def clinic_library_choose(
     *, clinic: Clinic, version: LibraryVersion | None, actor, request=None
@@ -107,6 +96,7 @@ def clinic_library_choose(
             "version": version.number if version else "latest",
         },
     )
+    readiness_recompute_after_commit(clinic_id=clinic.pk)
     return choice
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 
-from .. import journey, library_versions, models, readiness, revision
+from .. import journey, models, readiness, revision
 from ..rendering import RenderedLesson, render_lesson
 
 
@@ -118,7 +118,7 @@ def _pathway_outline_build(pathway: models.Pathway, clinic_id: int | None) -> Ou
         .order_by(F("stage_order").asc(nulls_last=True), "pk")
     )
     modules = list(modules)
-    pinned = library_versions.clinic_library_version(clinic_id)
+    pinned = clinic_library_version(clinic_id)
     if pinned is not None:
         _library_lessons_pin(modules, pinned)
         # A library stage whose lessons all came after the pinned version.
@@ -141,6 +141,18 @@ def _pathway_outline_build(pathway: models.Pathway, clinic_id: int | None) -> Ou
             ).order_by(F("clinic_id").asc(nulls_first=True), "order", "pk")
         )
     return Outline(pathway=pathway, stages=stages, checklist_items=items)
+
+
+def clinic_library_version(clinic_id: int | None) -> models.LibraryVersion | None:
+    """The library version a clinic pinned; None when it follows the latest."""
+    if not clinic_id:
+        return None
+    choice = (
+        models.ClinicLibrary.objects.filter(clinic_id=clinic_id, version__isnull=False)
+        .select_related("version")
+        .first()
+    )
+    return choice.version if choice else None
 
 
 def _library_lessons_pin(modules: list[models.Module], pinned: models.LibraryVersion) -> None:

@@ -89,10 +89,14 @@ def enrollment_create(*, patient: User, pathway, enrolled_by: User | None = None
     return enrollment
 
 
-def snapshots_recompute(*, batch_size: int = 500) -> int:
-    """Rebuild every enrollment's snapshot from the raw records."""
+def snapshots_recompute(*, clinic_id: int | None = None, batch_size: int = 500) -> int:
+    """Rebuild the snapshot of every enrollment (of one clinic's patients,
+    with ``clinic_id``) from the raw records."""
     count = 0
-    ids = list(Enrollment.objects.order_by("pk").values_list("pk", flat=True))
+    enrollments = Enrollment.objects.order_by("pk")
+    if clinic_id is not None:
+        enrollments = enrollments.filter(clinic_id=clinic_id)
+    ids = list(enrollments.values_list("pk", flat=True))
     for start in range(0, len(ids), batch_size):
         with transaction.atomic():
             for enrollment in Enrollment.objects.filter(

@@ -2,6 +2,8 @@
 version; a clinic follows the latest unless its admin pins one, and then its
 patients keep reading the pinned text until the admin moves on."""
 
+import uuid
+
 import pytest
 
 from audit.models import AuditEvent
@@ -342,3 +344,103 @@ def test_check_pathway_walks_a_pinned_clinic(pathway, clinic, clinic_admin, caps
     pin(clinic, library_versions.library_version_latest(), clinic_admin)
     call_command("check_pathway")
     assert f"{pathway.slug} at {clinic.name}: gates hold" in capsys.readouterr().out
+
+
+# --- Readiness catches up with content changes ----------------------------------
+
+IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def tasks_run(settings):
+    """Tasks run at once; what the fixtures requested before this one queued
+    to run at commit is dropped, as if their transaction had committed."""
+    from django.db import connection
+
+    settings.TASKS = IMMEDIATE
+    connection.run_on_commit.clear()
+
+
+def _ready_patient(patient):
+    from education.selectors.progress import patient_state
+    from tests.builders import correct_answers
+
+    enrollment = enrollment_of(patient)
+    for stage in patient_state(enrollment).stages:
+        for lesson in stage.lessons:
+            services.lesson_complete(enrollment=enrollment, lesson=lesson)
+        if stage.quiz:
+            services.quiz_attempt_submit(
+                enrollment=enrollment,
+                quiz=stage.quiz,
+                answers=correct_answers(stage.quiz),
+                submission_key=uuid.uuid4(),
+            )
+    enrollment.refresh_from_db()
+    return enrollment
+
+
+def test_a_new_clinic_stage_takes_a_patient_out_of_ready_on_the_dashboard(
+    pathway, patient, foreign_patient, clinic, tasks_run, django_capture_on_commit_callbacks
+):
+    from tests.education.clinic_content import make_clinic_stage
+
+    enrollment = _ready_patient(patient)
+    foreign = _ready_patient(foreign_patient)
+    percent, foreign_stamp = enrollment.progress_percent, foreign.progress_stamp
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        make_clinic_stage(clinic, lessons=2)
+    # One recomputation for the clinic, however many pieces were published.
+    assert len(callbacks) == 1
+    enrollment.refresh_from_db()
+    foreign.refresh_from_db()
+    assert enrollment.progress_percent < percent
+    assert foreign.progress_stamp == foreign_stamp  # another clinic's patients untouched
+
+
+def test_a_library_change_recomputes_every_clinic_once(
+    pathway,
+    patient,
+    foreign_patient,
+    library_editor,
+    reviewer,
+    tasks_run,
+    django_capture_on_commit_callbacks,
+):
+    stamps = {p.pk: enrollment_of(p).progress_stamp for p in (patient, foreign_patient)}
+    first = stages(pathway)[0]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        publishing.lesson_publish(lesson=new_lesson(first, slug="later"), actor=reviewer)
+    assert len(callbacks) == 1
+    for person in (patient, foreign_patient):
+        assert enrollment_of(person).progress_stamp != stamps[person.pk]
+
+
+def test_pinning_recomputes_the_clinics_patients(
+    pathway,
+    patient,
+    foreign_patient,
+    clinic,
+    clinic_admin,
+    tasks_run,
+    django_capture_on_commit_callbacks,
+):
+    stamps = {p.pk: enrollment_of(p).progress_stamp for p in (patient, foreign_patient)}
+    with django_capture_on_commit_callbacks(execute=True):
+        pin(clinic, library_versions.library_version_latest(), clinic_admin)
+    assert enrollment_of(patient).progress_stamp != stamps[patient.pk]
+    assert enrollment_of(foreign_patient).progress_stamp == stamps[foreign_patient.pk]
+
+
+def test_a_draft_saved_recomputes_nothing(
+    library_editor, lesson, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        publishing.lesson_draft_save(
+            lesson=lesson,
+            values={"title": "A new title"},
+            sources=publishing.lesson_sources_text(lesson),
+            change_note="",
+            actor=library_editor,
+        )
+    assert callbacks == []
