@@ -129,8 +129,19 @@ def content_payload_read(obj, *, known: dict[str, set[int]] | None = None) -> di
 
 
 def _normal(payload: dict) -> dict:
-    """The payload as the database stores it (JSON), to compare."""
-    return json.loads(json.dumps(payload, default=str))
+    """The payload as the database stores it (JSON), to compare; a browser's
+    line ends (CR LF) are plain new lines, as curriculum files write them."""
+
+    def clean(value):
+        if isinstance(value, str):
+            return value.replace("\r\n", "\n")
+        if isinstance(value, list):
+            return [clean(item) for item in value]
+        if isinstance(value, dict):
+            return {key: clean(item) for key, item in value.items()}
+        return value
+
+    return clean(json.loads(json.dumps(payload, default=str)))
 
 
 def _set_rows(model, rows, fields, *, existing: dict, parent: dict, keep_new_pks: bool, now):

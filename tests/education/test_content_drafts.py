@@ -358,6 +358,34 @@ def test_a_module_edit_waits_for_a_second_editor(
     assert "A plainer stage title" in login_client(patient).get("/learn/").content.decode()
 
 
+def test_a_lesson_order_change_in_a_module_waits_for_a_second_editor(
+    library_editor_client, reviewer_client, first
+):
+    one, two = first.lessons.order_by("order")
+    url = f"/admin/education/module/{first.pk}/change/"
+    response = post_form(
+        library_editor_client,
+        url,
+        submit_for_review="on",
+        **{"lessons-0-order": "5", "lessons-1-order": "0"},
+    )
+    assert "Saved as a draft" in response.content.decode()
+    assert list(first.lessons.order_by("order")) == [one, two]
+    publish(reviewer_client, open_draft(first))
+    assert list(first.lessons.order_by("order")) == [two, one]
+    first.refresh_from_db()
+    assert first.version == 2
+
+
+def test_line_ends_from_a_browser_are_not_a_change(library_editor_client, quiz):
+    quiz.must_pass = "Knows the risks\nKnows the costs"
+    quiz.save()
+    url = f"/admin/education/quiz/{quiz.pk}/change/"
+    response = post_form(library_editor_client, url, must_pass="Knows the risks\r\nKnows the costs")
+    assert "Nothing changed: patients still see version 1." in response.content.decode()
+    assert not ContentDraft.objects.exists()
+
+
 def test_a_never_published_quiz_is_still_edited_in_place(library_editor_client, db):
     quiz = make_pathway(publish=False, modules=1).pathway_modules.get().module.quiz
     url = f"/admin/education/quiz/{quiz.pk}/change/"
