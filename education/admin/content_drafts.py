@@ -40,7 +40,7 @@ class DraftForm(forms.ModelForm):
     review" beside the model's fields (shown only once it was published)."""
 
     change_note = forms.CharField(
-        label=_("change note"),
+        label=_("Change note"),
         required=False,
         max_length=300,
         help_text=_("What changed and why, for the version history (editors only)."),
@@ -289,13 +289,28 @@ def withdraw(modeladmin, request, queryset):
     )
 
 
+class KindFilter(admin.SimpleListFilter):
+    title = _("kind of content")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return [
+            (model._meta.model_name, model._meta.verbose_name) for model in drafting.DRAFTED_MODELS
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(content_type__model=self.value())
+        return queryset
+
+
 @admin.register(ContentDraft)
 class ContentDraftAdmin(RecordAdminMixin, admin.ModelAdmin):
     """Library editors and superusers only; nothing is added or deleted here."""
 
     actions = [submit, approve_and_publish, withdraw]
-    list_display = ["title", "content_type", "state", "edited_by", "edited_at", "submitted_at"]
-    list_filter = ["state", "content_type"]
+    list_display = ["title", "kind", "state", "edited_by", "edited_at", "submitted_at"]
+    list_filter = ["state", KindFilter]
     list_select_related = ["content_type", "edited_by"]
     search_fields = ["title", "change_note"]
     fields = [
@@ -325,6 +340,10 @@ class ContentDraftAdmin(RecordAdminMixin, admin.ModelAdmin):
         actions = super().get_actions(request, action_location=action_location)
         actions.pop("delete_selected", None)
         return actions
+
+    @admin.display(description=_("kind of content"))
+    def kind(self, obj):
+        return obj.content_type.model_class()._meta.verbose_name
 
     @admin.display(description=_("content"))
     def content_link(self, obj):
