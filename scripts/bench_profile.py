@@ -7,6 +7,7 @@ the top of a cProfile of that page instead.
 
     python scripts/bench_profile.py                 # table of medians and ratios
     python scripts/bench_profile.py --profile home  # where the time goes
+    python scripts/bench_profile.py --pages "clinic home,privacy"  # only these pages
 """
 
 import argparse
@@ -25,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 django.setup()
 
+from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -81,9 +83,12 @@ def clinic_urls() -> dict[str, str]:
     return {"clinic home": "/clinic/", "brief": f"/clinic/patients/{enrollment.patient_id}/"}
 
 
-def timed(client: Client, url: str) -> tuple[float, float]:
+def timed(client: Client, url: str, *, cold: bool = False) -> tuple[float, float]:
     """Wall and CPU milliseconds of one request (CPU: this process only, so
-    it leaves out the database's share and time waiting for a core)."""
+    it leaves out the database's share and time waiting for a core). ``cold``
+    empties the cache first (outlines, cached rows), outside the timing."""
+    if cold:
+        cache.clear()
     start, start_cpu = time.perf_counter(), time.process_time()
     response = client.get(url)
     elapsed, cpu = time.perf_counter() - start, time.process_time() - start_cpu
@@ -92,11 +97,13 @@ def timed(client: Client, url: str) -> tuple[float, float]:
     return elapsed * 1000, cpu * 1000
 
 
-def measure(rounds: int) -> list[dict]:
+def measure(rounds: int, only: set[str], *, cold: bool = False) -> list[dict]:
     patient, urls = patient_client()
     clinician = clinician_client()
     pages = [(patient, name, url) for name, url in urls.items()]
     pages += [(clinician, name, url) for name, url in clinic_urls().items()]
+    if only:
+        pages = [page for page in pages if page[1] in only]
     rows = []
     for client, name, url in pages:
         for _ in range(3):  # warm caches and connections
@@ -104,7 +111,7 @@ def measure(rounds: int) -> list[dict]:
         page, bare = [], []
         for _ in range(rounds):
             bare.append(timed(client, "/bench/bare"))
-            page.append(timed(client, url))
+            page.append(timed(client, url, cold=cold))
         with CaptureQueriesContext(connection) as queries:
             client.get(url)
         rows.append(
@@ -120,7 +127,7 @@ def measure(rounds: int) -> list[dict]:
     return rows
 
 
-def profile(name: str, rounds: int, sort: str) -> None:
+def profile(name: str, rounds: int, sort: str, lines: int) -> None:
     patient, urls = patient_client()
     clinician = clinician_client()
     staff_pages = clinic_urls()
@@ -132,7 +139,7 @@ def profile(name: str, rounds: int, sort: str) -> None:
     for _ in range(rounds):
         client.get(url)
     profiler.disable()
-    pstats.Stats(profiler).sort_stats(sort).print_stats(45)
+    pstats.Stats(profiler).sort_stats(sort).print_stats(lines)
 
 
 def main() -> None:
@@ -140,16 +147,30 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=60)
     parser.add_argument("--profile", metavar="PAGE")
     parser.add_argument("--sort", default="cumulative", help="cumulative or tottime")
+    parser.add_argument("--lines", type=int, default=45, help="lines of the profile to print")
+    parser.add_argument(
+        "--pages", default="", help="comma-separated pages to measure (default: all)"
+    )
+    parser.add_argument(
+        "--cold", action="store_true", help="empty the cache before each page request"
+    )
     args = parser.parse_args()
     if args.profile:
-        profile(args.profile, args.rounds, args.sort)
+        profile(args.profile, args.rounds, args.sort, args.lines)
         return
-    print("medians of", args.rounds, "requests each, interleaved with the bare view")
+    print(
+        "medians of",
+        args.rounds,
+        "requests each, interleaved with the bare view",
+        "(cache emptied before each page request)" if args.cold else "",
+    )
     print(
         f"{'page':<12} {'wall ms':>8} {'bare':>6} {'ratio':>6}"
         f" {'cpu ms':>8} {'bare':>6} {'ratio':>6} {'queries':>8}"
     )
-    for row in measure(args.rounds):
+    for row in measure(
+        args.rounds, {p.strip() for p in args.pages.split(",") if p.strip()}, cold=args.cold
+    ):
         print(
             f"{row['page']:<12} {row['ms']:>8.1f} {row['bare_ms']:>6.1f}"
             f" {row['bare_ms'] / row['ms']:>6.2f} {row['cpu_ms']:>8.1f}"

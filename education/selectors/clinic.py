@@ -117,6 +117,56 @@ def enrollment_list_for_staff(staff: User, *, filters: DashboardFilters) -> Quer
     )
 
 
+# The columns a row of the patient table shows (``dashboard_row_shows``): the page's
+# rows are read with these only (the export reads its own).
+DASHBOARD_ROW_COLUMNS = (
+    "clinic_id",
+    "patient_id",
+    "progress_stamp",
+    "consultation_at",
+    "progress_percent",
+    "readiness_status",
+    "open_flags",
+    "first_attempt_score",
+    "last_activity_at",
+    "patient__full_name",
+    "patient__email",
+    "patient__patient_profile__record_number",
+    "patient__patient_profile__date_of_birth",
+    "patient__patient_profile__primary_clinician__full_name",
+)
+
+
+def dashboard_row_shows(row: Enrollment) -> tuple:
+    """Everything a row of the patient table shows (``_patients_table.html#patient-row``),
+    as a cache key part: the row's cached HTML is current while these are equal.
+    The snapshot's own columns are here as well as its ``progress_stamp``, so a
+    write that skips the stamp (a bulk ``update()``) still moves the key. A new
+    column in the row must be added here (tests/education/test_clinic_row_cache.py)."""
+    patient = row.patient
+    profile = getattr(patient, "patient_profile", None)
+    clinician = profile.primary_clinician if profile else None
+    return (
+        row.clinic_id,
+        row.pk,
+        row.progress_stamp,
+        row.patient_id,
+        patient.full_name,
+        patient.email,
+        profile.record_number if profile else None,
+        profile.date_of_birth if profile else None,
+        clinician.full_name if clinician else None,
+        row.consultation_at,
+        row.progress_percent,
+        row.readiness_status,
+        row.decisional_conflict,
+        row.expectations_to_discuss,
+        row.open_flags,
+        row.first_attempt_score,
+        row.last_activity_at,
+    )
+
+
 AUDIT_LABELS = {
     "education.lesson.completed": _("Read a lesson"),
     "education.quiz.submitted": _("Took a quiz"),

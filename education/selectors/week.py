@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, tzinfo
+from functools import cached_property
 
 from django.db.models import Case, Count, Exists, F, OuterRef, Subquery, Value, When, Window
 from django.db.models.functions import RowNumber
@@ -24,13 +25,32 @@ WEEK_LOOKBACK_DAYS = 7
 # The most rows a group shows; the rest are counted ("and 12 more").
 WEEK_GROUP_ROWS = {"earlier": 10, "today": 40, "tomorrow": 20, "later": 20}
 GROUP_KEYS = ("earlier", "today", "tomorrow", "later")
+# The columns a week row shows (``week_row_shows``), and no more: fewer columns to
+# compile and to turn into objects.
+WEEK_ROW_COLUMNS = (
+    "clinic_id",
+    "patient_id",
+    "consultation_at",
+    "readiness_status",
+    "progress_percent",
+    "open_flags",
+    "first_attempt_score",
+    "progress_stamp",
+    "patient__full_name",
+    "patient__email",
+)
 
 
 @dataclass
 class WeekRow:
     enrollment: Enrollment
     local_at: datetime
-    to_discuss: str
+    html: str = ""  # the row as shown, set by the view (cached under what it shows)
+
+    @cached_property
+    def to_discuss(self) -> str:
+        """Worded only when the row is rendered: a cached row never needs it."""
+        return _to_discuss(self.enrollment)
 
 
 @dataclass
@@ -70,6 +90,32 @@ def _to_discuss(row: Enrollment) -> str:
     return " · ".join(parts) or _("Nothing raised; ready to discuss consent")
 
 
+def week_row_shows(group_key: str, item: WeekRow) -> tuple:
+    """Everything a row of the week list shows (``dashboard.html#week-row``), as a
+    cache key part: the group (it decides the time format), the patient, the
+    snapshot columns and every input of the "to discuss" line. ``local_at`` follows
+    from ``consultation_at`` and the time zone, which the view adds to the key."""
+    row = item.enrollment
+    patient = row.patient
+    return (
+        group_key,
+        row.clinic_id,
+        row.pk,
+        row.progress_stamp,
+        row.patient_id,
+        patient.full_name,
+        patient.email,
+        row.consultation_at,
+        row.readiness_status,
+        row.progress_percent,
+        row.open_flags,
+        row.first_attempt_score,
+        row.decisional_conflict,
+        row.expectations_to_discuss,
+        row.question_count,
+    )
+
+
 def _day_start(day, tz: tzinfo) -> datetime:
     return datetime.combine(day, time.min, tzinfo=tz)
 
@@ -101,8 +147,15 @@ def consultation_week_for_staff(staff: User, *, tz: tzinfo, now: datetime) -> li
         default=Value(len(starts)),
     )
     in_group = {"partition_by": [F("group")]}
+    # How many rows the row's group shows, on the same boundaries as ``group``
+    # (a CASE of its own rather than one on ``group``, which the ORM would copy
+    # into the SQL once per branch: compiling the query is most of its cost).
     shown = Case(
-        *(When(group=n, then=Value(WEEK_GROUP_ROWS[key])) for n, key in enumerate(GROUP_KEYS))
+        *(
+            When(consultation_at__lt=start, then=Value(WEEK_GROUP_ROWS[key]))
+            for key, start in zip(GROUP_KEYS, starts, strict=False)
+        ),
+        default=Value(WEEK_GROUP_ROWS[GROUP_KEYS[len(starts)]]),
     )
     rows = (
         Enrollment.objects.filter(
@@ -116,11 +169,12 @@ def consultation_week_for_staff(staff: User, *, tz: tzinfo, now: datetime) -> li
             place=Window(RowNumber(), order_by=[F("consultation_at").asc(), "id"], **in_group),
             group_size=Window(Count("id"), **in_group),
             question_count=Subquery(questions),
+            shown=shown,
             **self_check_flag_columns(),
         )
-        .annotate(shown=shown)
         .filter(place__lte=F("shown"))
-        .select_related("patient", "patient__patient_profile")
+        .select_related("patient")
+        .only(*WEEK_ROW_COLUMNS)
         .order_by("consultation_at", "id")
     )
     return _week_groups(rows, tz)
@@ -139,5 +193,5 @@ def _week_groups(rows, tz: tzinfo) -> list[WeekGroup]:
         group.more = max(0, row.group_size - WEEK_GROUP_ROWS[group.key])
         row.question_count = row.question_count or 0
         local_at = timezone.localtime(row.consultation_at, tz)
-        group.rows.append(WeekRow(row, local_at, _to_discuss(row)))
+        group.rows.append(WeekRow(row, local_at))
     return list(groups.values())

@@ -3,15 +3,20 @@
 Every view is for clinic staff; a patient of another clinic is a 404 everywhere.
 """
 
-from collections.abc import Callable
+import hashlib
+from collections.abc import Callable, Iterable
 
 from django import forms
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
-from django.utils import timezone
+from django.template import Context
+from django.template.loader import get_template
+from django.urls import get_script_prefix, reverse
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -33,16 +38,24 @@ from education.pagination import DeferredJoinList
 from education.selectors.assessment import brief_objectives_missed, brief_teach_backs
 from education.selectors.clinic import (
     DASHBOARD_PAGE_SIZE,
+    DASHBOARD_ROW_COLUMNS,
+    dashboard_row_shows,
     enrollment_list_for_staff,
     patient_brief,
 )
 from education.selectors.selfcheck import brief_self_checks
-from education.selectors.week import consultation_week_for_staff
+from education.selectors.week import consultation_week_for_staff, week_row_shows
 from portal.htmx import HtmxHttpRequest, is_htmx, render_page_or_fragment, wants_fragment
 from portal.net import client_ip
 from reminders.selectors import reminders_sent_for_enrollment
 
 DASHBOARD_TEMPLATE = "education/clinic/dashboard.html"
+TABLE_ROW = "education/clinic/_patients_table.html#patient-row"
+WEEK_ROW = "education/clinic/dashboard.html#week-row"
+FILTER_FORM = "education/clinic/dashboard.html#filter-form"
+# A cached row is current for as long as its key is (the key holds everything it
+# shows); the expiry only bounds how long a deploy's new translations wait.
+ROW_CACHE_SECONDS = 6 * 60 * 60
 BRIEF_TEMPLATE = "education/clinic/brief.html"
 COLUMNS = (
     ("name", gettext_lazy("Patient")),
@@ -65,6 +78,54 @@ def _sort_columns(current: str) -> dict:
     return columns
 
 
+# Template object -> digest of its file: a changed template gives new row keys.
+_template_digests: dict[int, tuple[object, str]] = {}
+
+
+def _template_digest(template) -> str:
+    """The digest of the file a partial is defined in, once per template object
+    (the cached loader keeps one a process; in development a reload makes a new one)."""
+    memo = _template_digests.get(id(template))
+    if memo is None or memo[0] is not template:
+        origin = template.origin
+        source = origin.loader.get_template(origin.template_name).source
+        memo = (template, hashlib.blake2b(source.encode(), digest_size=6).hexdigest())
+        _template_digests[id(template)] = memo
+    return memo[1]
+
+
+def _rows_html(rows: Iterable[tuple[str, tuple, dict]]) -> list[SafeString]:
+    """The HTML of each row, given as (partial, what the row shows, the partial's
+    context). A row is cached under a digest of what it shows, the partial's
+    source, the language, the time zone and the script prefix, so a cached row
+    is current as long as its key is, and no write has to invalidate one. The
+    whole page is one ``get_many`` and, for the rows not found, one ``set_many``."""
+    rows = list(rows)
+    templates = {name: get_template(name).template for name in {row[0] for row in rows}}
+    setting = (
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+        get_script_prefix(),
+    )
+    keys = []
+    for name, shows, _context in rows:
+        template = templates[name]
+        digest = hashlib.blake2b(repr((setting, shows)).encode(), digest_size=16).hexdigest()
+        keys.append(f"clinic:row:{template.name}:{_template_digest(template)}:{digest}")
+    found = cache.get_many(keys)
+    missing = {}
+    html = []
+    context = Context(autoescape=True)
+    for key, (name, _shows, row_context) in zip(keys, rows, strict=True):
+        if key not in found:
+            with context.push(row_context):
+                found[key] = missing[key] = templates[name].render(context)
+        html.append(mark_safe(found[key]))  # noqa: S308 - rendered by our template
+    if missing:
+        cache.set_many(missing, ROW_CACHE_SECONDS)
+    return html
+
+
 @clinic_staff_required
 @require_GET
 @vary_on_headers("HX-Request")
@@ -73,19 +134,38 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     filters = form.filters()
     rows = enrollment_list_for_staff(request.user, filters=filters)
     services.dashboard_view(staff=request.user, filters=filters, ip=client_ip(request))
-    page = Paginator(DeferredJoinList(rows), DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(
+        DeferredJoinList(rows.only(*DASHBOARD_ROW_COLUMNS)), DASHBOARD_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "filters": filters,
         "page_obj": page,
         "columns": _sort_columns(filters.sort),
     }
+    table_rows = [(TABLE_ROW, dashboard_row_shows(row), {"row": row}) for row in page.object_list]
+    week_rows, filter_form = [], []
     if not wants_fragment(request):
         # The whole page starts with the week's consultations (in the clinic's time zone,
         # activated at sign-in); a filter swap does not.
         context["week"] = consultation_week_for_staff(
             request.user, tz=timezone.get_current_timezone(), now=timezone.now()
         )
+        week_rows = [
+            (WEEK_ROW, week_row_shows(group.key, item), {"item": item, "group_key": group.key})
+            for group in context["week"]
+            for item in group.rows
+        ]
+        if not any(name in request.GET for name in form.fields):
+            # The filters as they are on arrival: the same for every visit.
+            filter_form = [(FILTER_FORM, ("unfiltered",), {"form": form})]
+    # One cache round trip for the table's rows, the week's rows and the filters.
+    html = iter(_rows_html(table_rows + week_rows + filter_form))
+    context["table_rows"] = [next(html) for _row in table_rows]
+    for _name, _shows, row_context in week_rows:
+        row_context["item"].html = next(html)
+    if filter_form:
+        context["filter_form_html"] = next(html)
     return render_page_or_fragment(request, DASHBOARD_TEMPLATE, context, fragments="patient-table")
 
 
