@@ -17,9 +17,10 @@ from __future__ import annotations
 import json
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from . import governance
 from .models import (
@@ -46,6 +47,10 @@ CHECKLIST_FIELDS = ("title", "intro")
 ITEM_FIELDS = ("order", "kind", "slug", "text", "help_text", "required", "ok_answer")
 MODULE_FIELDS = ("title", "summary", "learning_objectives", "estimated_minutes", "teach_back")
 DRAFTED_MODELS = (Quiz, Checklist, Module)
+DRAFT_DOES_NOT_FIT = _lazy(
+    "The draft no longer fits the published content (for example, an item's slug is now "
+    "taken). Withdraw it and edit again."
+)
 
 
 def is_drafted(obj) -> bool:
@@ -357,7 +362,11 @@ def content_draft_publish(*, draft: ContentDraft, actor, request=None) -> int:
             errors={"rules": " ".join(problems)},
         )
     _audit("approved", obj=obj, actor=actor, request=request, draft=draft.pk)
-    payload_apply(obj, draft.payload)
+    try:
+        with transaction.atomic():
+            payload_apply(obj, draft.payload)
+    except IntegrityError as error:
+        raise EducationError(DRAFT_DOES_NOT_FIT) from error
     content_publish(
         obj=obj,
         actor=actor,

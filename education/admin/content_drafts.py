@@ -16,7 +16,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
 from django.contrib.admin.utils import unquote
-from django.db import router, transaction
+from django.db import IntegrityError, router, transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -180,11 +180,7 @@ class DraftedAdminMixin:
         try:
             with transaction.atomic(using=router.db_for_write(self.model)):
                 if draft is not None:
-                    drafting.payload_apply(
-                        type(target)._base_manager.get(pk=target.pk),
-                        draft.payload,
-                        keep_new_pks=True,
-                    )
+                    self._draft_apply(request, target, draft)
                 response = super().changeform_view(request, object_id, form_url, extra_context)
                 if hasattr(response, "render"):
                     response.render()
@@ -196,6 +192,17 @@ class DraftedAdminMixin:
         if ctx.captured is None:
             return response
         return self._draft_saved(request, ctx, object_id)
+
+    def _draft_apply(self, request, target, draft) -> None:
+        """Show the open draft in the form; a draft that no longer fits the
+        content is left out, with a message saying so."""
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                drafting.payload_apply(
+                    type(target)._base_manager.get(pk=target.pk), draft.payload, keep_new_pks=True
+                )
+        except IntegrityError:
+            messages.error(request, drafting.DRAFT_DOES_NOT_FIT)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -337,6 +337,40 @@ def test_a_dropped_answered_checklist_item_is_retired_and_its_answers_kept(
     assert ChecklistResponse.objects.filter(item=item).exists()
 
 
+def test_a_draft_that_no_longer_fits_is_refused_not_a_server_error(
+    library_editor_client, reviewer_client, pathway, clinic
+):
+    checklist = pathway.checklist
+    url = f"/admin/education/checklist/{checklist.pk}/change/"
+    data = change_form_data(library_editor_client, url)
+    total = int(data["items-TOTAL_FORMS"])
+    data.update(
+        {
+            "items-TOTAL_FORMS": str(total + 1),
+            f"items-{total}-order": "9",
+            f"items-{total}-kind": "acknowledgement",
+            f"items-{total}-slug": "bring-a-list",
+            f"items-{total}-text": "I will bring my list of medicines.",
+            f"items-{total}-required": "on",
+            f"items-{total}-ok_answer": "yes",
+            "submit_for_review": "on",
+        }
+    )
+    assert library_editor_client.post(url, data).status_code == 302
+    # Meanwhile a clinic adds its own item with the same slug.
+    ChecklistItem.objects.create(
+        checklist=checklist, clinic=clinic, slug="bring-a-list", kind="question", text="Ours?"
+    )
+    response = library_editor_client.get(url)
+    assert response.status_code == 200
+    assert "The draft no longer fits" in response.content.decode()
+    page = publish(reviewer_client, open_draft(checklist))
+    assert "The draft no longer fits" in page
+    checklist.refresh_from_db()
+    assert checklist.version == 1
+    assert not ChecklistItem.objects.filter(clinic__isnull=True, slug="bring-a-list").exists()
+
+
 def test_a_module_edit_waits_for_a_second_editor(
     library_editor_client, reviewer_client, first, patient
 ):
