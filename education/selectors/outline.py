@@ -12,7 +12,6 @@ import copy
 import functools
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 
 from .. import journey, models, readiness, revision
@@ -68,15 +67,25 @@ class Outline:
         return next((s for s in self.stages if s.module.pk == module_id), None)
 
 
-# Keys carry the content revision, so nothing is ever stale; the timeout only
-# lets entries of old revisions go.
-CACHE_SECONDS = 24 * 60 * 60
+# Published content read by every patient page (an outline, a quiz's
+# questions, the glossary, a rendered lesson) is kept in the process, not in
+# the shared cache: unpickling it on every request (an outline is about 200
+# model instances; a quiz's questions carry their lessons) cost more than
+# building it once per process and content revision. Keys carry the revision,
+# so nothing kept is ever stale; the store is emptied when it is full, which
+# lets the entries of old revisions go. Callers must not change what they get.
+_kept: dict[str, object] = {}
+KEPT_MAX = 512
 
-# Outlines are kept in the process, not in the shared cache: unpickling one
-# (about 200 model instances) on every request cost more than building it once
-# per process and revision. Callers must not change what they get back.
-_outlines: dict[str, Outline] = {}
-OUTLINES_KEPT = 64
+
+def _kept_or_build(key: str, build):
+    value = _kept.get(key)
+    if value is None:
+        value = build()
+        if len(_kept) >= KEPT_MAX:
+            _kept.clear()
+        _kept[key] = value
+    return value
 
 
 def pathway_outline(pathway: models.Pathway, clinic_id: int | None = None) -> Outline:
@@ -84,17 +93,12 @@ def pathway_outline(pathway: models.Pathway, clinic_id: int | None = None) -> Ou
     ``clinic_id`` (None: the library alone). The outline is the same for every
     patient of a clinic, so it is kept per pathway and clinic under the
     pathway's content revision (read with the pathway, so a kept outline costs
-    no query); five queries to build, whatever the pathway's size."""
+    no query); six queries to build, whatever the pathway's size (seven when
+    the clinic pinned a library version whose lessons changed since)."""
     key = revision.cache_key(
         "outline", pathway.pk, clinic_id or 0, revision=pathway.content_revision
     )
-    outline = _outlines.get(key)
-    if outline is None:
-        outline = _pathway_outline_build(pathway, clinic_id)
-        if len(_outlines) >= OUTLINES_KEPT:
-            _outlines.clear()
-        _outlines[key] = outline
-    return outline
+    return _kept_or_build(key, lambda: _pathway_outline_build(pathway, clinic_id))
 
 
 def _pathway_outline_build(pathway: models.Pathway, clinic_id: int | None) -> Outline:
@@ -208,16 +212,12 @@ def _lesson_as_of(lesson: models.Lesson, version: models.LessonVersion) -> model
 def quiz_questions(
     quiz: models.Quiz, *, content_revision: str | None = None
 ) -> list[models.Question]:
-    """A quiz's questions with their choices; cached when the caller names the
+    """A quiz's questions with their choices; kept when the caller names the
     content revision it read (patient pages), read fresh otherwise."""
     if content_revision is None:
         return _quiz_questions_build(quiz)
     key = revision.cache_key("quiz", quiz.pk, quiz.version, revision=content_revision)
-    questions = cache.get(key)
-    if questions is None:
-        questions = _quiz_questions_build(quiz)
-        cache.set(key, questions, CACHE_SECONDS)
-    return questions
+    return _kept_or_build(key, lambda: _quiz_questions_build(quiz))
 
 
 def _quiz_questions_build(quiz: models.Quiz) -> list[models.Question]:
@@ -234,11 +234,7 @@ def glossary_pairs(*, content_revision: str | None = None) -> list[tuple[str, st
     if content_revision is None:
         return _glossary_pairs_build()
     key = revision.cache_key("glossary", revision=content_revision)
-    pairs = cache.get(key)
-    if pairs is None:
-        pairs = _glossary_pairs_build()
-        cache.set(key, pairs, CACHE_SECONDS)
-    return pairs
+    return _kept_or_build(key, _glossary_pairs_build)
 
 
 def _glossary_pairs_build() -> list[tuple[str, str]]:
@@ -247,13 +243,12 @@ def _glossary_pairs_build() -> list[tuple[str, str]]:
 
 def lesson_rendered(lesson: models.Lesson, *, content_revision: str) -> RenderedLesson:
     """A published lesson's body as HTML with its glossary terms: rendered once
-    per content revision, not on every page view."""
+    per content revision and process, not on every page view."""
     key = revision.cache_key("lesson", lesson.pk, lesson.version, revision=content_revision)
-    rendered = cache.get(key)
-    if rendered is None:
-        rendered = render_lesson(lesson.body, glossary_pairs(content_revision=content_revision))
-        cache.set(key, rendered, CACHE_SECONDS)
-    return rendered
+    return _kept_or_build(
+        key,
+        lambda: render_lesson(lesson.body, glossary_pairs(content_revision=content_revision)),
+    )
 
 
 def published_pathways():
