@@ -5,15 +5,18 @@ quiz and checklist answer in place."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.permissions import patient_required
-from education import access, journey, services
+from education import access, journey, revision, services
 from education.forms.patient import (
     QuizForm,
 )
@@ -89,23 +92,49 @@ def home(request: HttpRequest) -> HttpResponse:
     enrollment = _enrollment(request)
     if enrollment is None:
         return _no_pathway(request)
+    key = _home_content_key(enrollment)
+    content = cache.get(key)
+    if content is None:
+        content = _home_content(request, enrollment)
+        cache.set(key, content, HOME_CONTENT_SECONDS)
+    return render(request, TEMPLATES + "home.html", {"content": content})
+
+
+# The home page's content is the patient's own and changes only with what its
+# key holds: every write to their records moves the progress stamp, every
+# content change the revision; the consultation, the clinic's time zone and
+# the language are the rest of what it shows. The timeout lets old entries go.
+HOME_CONTENT_SECONDS = 60 * 60
+
+
+def _home_content_key(enrollment) -> str:
+    consultation = enrollment.consultation_at.isoformat() if enrollment.consultation_at else "-"
+    return revision.cache_key(
+        "home",
+        enrollment.pk,
+        enrollment.progress_stamp,
+        consultation,
+        enrollment.clinic.timezone,
+        get_language(),
+        revision=enrollment.pathway.content_revision,
+    )
+
+
+def _home_content(request: HttpRequest, enrollment) -> str:
     state = patient_state(enrollment, cached=True)
     next_step = patient_next_step(state)
     stages = patient_stage_views(state)
-    return render(
-        request,
-        TEMPLATES + "home.html",
-        {
-            "enrollment": enrollment,
-            "clinic": enrollment.clinic,
-            "result": state.result,
-            "stages": stages,
-            "stages_key": stage_views_key(stages, content_revision=state.content_revision),
-            "next_step": next_step,
-            "next_url": step_url(next_step),
-            "self_check_prompts": self_check_prompts(state),
-        },
-    )
+    context = {
+        "enrollment": enrollment,
+        "clinic": enrollment.clinic,
+        "result": state.result,
+        "stages": stages,
+        "stages_key": stage_views_key(stages, content_revision=state.content_revision),
+        "next_step": next_step,
+        "next_url": step_url(next_step),
+        "self_check_prompts": self_check_prompts(state),
+    }
+    return render_to_string(TEMPLATES + "home.html#home-content", context, request)
 
 
 # --- Lessons ------------------------------------------------------------------

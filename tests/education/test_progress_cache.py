@@ -59,3 +59,58 @@ def test_a_lesson_read_moves_the_stamp_of_the_patients_other_pathways(
     services.lesson_complete(enrollment=mine, lesson=lesson)
     other.refresh_from_db()
     assert other.progress_stamp != before
+
+
+# --- The home page's content, kept per patient -----------------------------------
+
+
+def test_the_kept_home_page_shows_a_new_consultation_at_once(patient_client, patient, clinician):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    assert "has not set a date yet" in main(patient_client.get("/learn/"))
+    enrollment = Enrollment.objects.select_related("patient").get(patient=patient)
+    when = datetime(2031, 3, 14, 10, 30, tzinfo=ZoneInfo("UTC"))
+    services.consultation_set(staff=clinician, enrollment=enrollment, consultation_at=when)
+    html = main(patient_client.get("/learn/"))
+    assert "has not set a date yet" not in html and "2031" in html
+
+
+def test_the_kept_home_page_follows_the_clinics_time_zone(patient_client, patient, clinician):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    enrollment = Enrollment.objects.select_related("patient", "clinic").get(patient=patient)
+    when = datetime(2031, 3, 14, 10, 30, tzinfo=ZoneInfo("UTC"))
+    services.consultation_set(staff=clinician, enrollment=enrollment, consultation_at=when)
+    clinic = enrollment.clinic
+    clinic.timezone = "UTC"
+    clinic.save()
+    assert "10:30 a.m." in main(patient_client.get("/learn/"))
+    clinic.timezone = "America/New_York"
+    clinic.save()
+    html = main(patient_client.get("/learn/"))
+    assert "6:30 a.m." in html and "10:30 a.m." not in html
+
+
+def test_the_kept_home_page_follows_a_content_change(patient_client, pathway):
+    assert pathway.title in main(patient_client.get("/learn/"))
+    pathway.title = "A retitled pathway"
+    pathway.save()
+    assert "A retitled pathway" in main(patient_client.get("/learn/"))
+
+
+def test_each_patient_has_their_own_kept_home_page(
+    patient_client, other_patient_client, other_patient, pathway
+):
+    first = stages(pathway)[0]
+    patient_client.get("/learn/")
+    other_patient_client.get("/learn/")
+    read_stage(other_patient, first)
+
+    def first_stage(client):
+        html = main(client.get("/learn/"))
+        return html[html.index('id="stage-1"') : html.index('id="stage-2"')]
+
+    assert "not read yet" not in first_stage(other_patient_client)
+    assert "not read yet" in first_stage(patient_client)
