@@ -156,6 +156,7 @@ def lesson_detail(request: HttpRequest, module_slug: str, lesson_slug: str) -> H
             "stage": stage,
             "lesson": lesson,
             "row": LessonRow(lesson, state.raw.completions.get(lesson.pk)),
+            "content_revision": state.content_revision,
             "rendered": lesson_rendered(lesson, content_revision=state.content_revision),
             "sources": list(lesson.sources.all()),
             "previous": previous,
