@@ -194,6 +194,9 @@ class Misconception:
     question: Question
     answer_text: str
     correct_answers: list[str]
+    # The question was changed and published after the patient answered it:
+    # its prompt and right answers today are not what they saw.
+    answered_earlier_version: bool = False
 
 
 @dataclass
@@ -265,6 +268,7 @@ def brief_misconceptions(enrollment: Enrollment) -> list[Misconception]:
             question=answer.question,
             answer_text=answer.answer_text,
             correct_answers=[c.text for c in answer.question.correct_choices],
+            answered_earlier_version=answer.answered_an_earlier_version,
         )
         for answer in wrong_first
     ]

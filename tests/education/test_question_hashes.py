@@ -47,3 +47,28 @@ def test_only_the_changed_question_reads_as_an_earlier_version(patient, pathway)
     by_question = {a.question_id: a for a in AttemptAnswer.objects.select_related("question")}
     assert by_question[changed.pk].answered_an_earlier_version
     assert not by_question[unchanged.pk].answered_an_earlier_version
+
+
+def test_the_brief_says_a_misunderstood_question_changed_since(
+    patient, pathway, clinician_client
+):
+    from tests.builders import wrong_answers
+
+    module = stages(pathway)[0]
+    read_stage(patient, module)
+    enrollment = enrollment_of(patient)
+    services.quiz_attempt_submit(
+        enrollment=enrollment,
+        quiz=module.quiz,
+        answers=wrong_answers(module.quiz),
+        submission_key=uuid.uuid4(),
+    )
+    url = f"/clinic/patients/{patient.pk}/"
+    notice = "Answered an earlier version of this question"
+    assert notice not in clinician_client.get(url).content.decode()
+    changed = module.quiz.questions.order_by("order").first()
+    changed.prompt = "A clearer question?"
+    changed.save()
+    services.content_publish(obj=module.quiz)
+    page = clinician_client.get(url).content.decode()
+    assert page.count(notice) == 1
