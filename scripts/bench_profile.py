@@ -93,7 +93,7 @@ def timed(client: Client, url: str, *, cold: bool = False) -> tuple[float, float
     response = client.get(url)
     elapsed, cpu = time.perf_counter() - start, time.process_time() - start_cpu
     if response.status_code != 200:
-        raise SystemExit(f"{url} answered {response.status_code}")
+        raise SystemExit(f"{url} answered {response.status_code} {response.get('Location', '')}")
     return elapsed * 1000, cpu * 1000
 
 

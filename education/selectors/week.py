@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, tzinfo
-from functools import cached_property
+from functools import cached_property, lru_cache
+from operator import itemgetter
 
+from django.db import connections, router
 from django.db.models import Case, Count, Exists, F, OuterRef, Subquery, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -25,9 +27,9 @@ WEEK_LOOKBACK_DAYS = 7
 # The most rows a group shows; the rest are counted ("and 12 more").
 WEEK_GROUP_ROWS = {"earlier": 10, "today": 40, "tomorrow": 20, "later": 20}
 GROUP_KEYS = ("earlier", "today", "tomorrow", "later")
-# The columns a week row shows (``week_row_shows``), and no more: fewer columns to
-# compile and to turn into objects.
+# The columns a week row shows (``week_row_shows``), and no more.
 WEEK_ROW_COLUMNS = (
+    "id",
     "clinic_id",
     "patient_id",
     "consultation_at",
@@ -39,11 +41,40 @@ WEEK_ROW_COLUMNS = (
     "patient__full_name",
     "patient__email",
 )
+STATUS_LABELS = dict(ReadinessStatus.choices)
+
+
+@dataclass(frozen=True, slots=True)
+class WeekPatient:
+    full_name: str
+    email: str
+
+
+@dataclass(slots=True)
+class WeekEnrollment:
+    """What a week row shows of an enrollment (read as values, not a model)."""
+
+    pk: int
+    clinic_id: int
+    patient_id: int
+    consultation_at: datetime
+    readiness_status: str
+    progress_percent: int
+    open_flags: int
+    first_attempt_score: int | None
+    progress_stamp: str
+    patient: WeekPatient
+    question_count: int
+    decisional_conflict: bool
+    expectations_to_discuss: bool
+
+    def get_readiness_status_display(self) -> str:
+        return STATUS_LABELS.get(self.readiness_status, self.readiness_status)
 
 
 @dataclass
 class WeekRow:
-    enrollment: Enrollment
+    enrollment: WeekEnrollment
     local_at: datetime
     html: str = ""  # the row as shown, set by the view (cached under what it shows)
 
@@ -61,7 +92,7 @@ class WeekGroup:
     more: int = 0  # rows of this group beyond those shown
 
 
-def _to_discuss(row: Enrollment) -> str:
+def _to_discuss(row: WeekEnrollment) -> str:
     """One line for the clinician: what to raise with this patient."""
     parts = []
     if row.decisional_conflict:
@@ -132,6 +163,10 @@ def consultation_week_for_staff(staff: User, *, tz: tzinfo, now: datetime) -> li
     starts = [_day_start(today + timedelta(days=n), tz) for n in (0, 1, 2)]
     # To the end of Sunday; on a Sunday, tomorrow (Monday) is listed too.
     end_of_week = max(_day_start(today + timedelta(days=7 - today.weekday()), tz), starts[2])
+    return _week_groups(_week_rows(staff.clinic_id, tuple(starts), end_of_week), tz)
+
+
+def _week_query(clinic_id: int, starts: tuple[datetime, ...], end_of_week: datetime):
     recorded = ConsultationOutcome.objects.filter(
         enrollment=OuterRef("pk"), consultation_at=OuterRef("consultation_at")
     )
@@ -149,7 +184,7 @@ def consultation_week_for_staff(staff: User, *, tz: tzinfo, now: datetime) -> li
     in_group = {"partition_by": [F("group")]}
     # How many rows the row's group shows, on the same boundaries as ``group``
     # (a CASE of its own rather than one on ``group``, which the ORM would copy
-    # into the SQL once per branch: compiling the query is most of its cost).
+    # into the SQL once per branch).
     shown = Case(
         *(
             When(consultation_at__lt=start, then=Value(WEEK_GROUP_ROWS[key]))
@@ -157,9 +192,9 @@ def consultation_week_for_staff(staff: User, *, tz: tzinfo, now: datetime) -> li
         ),
         default=Value(WEEK_GROUP_ROWS[GROUP_KEYS[len(starts)]]),
     )
-    rows = (
+    return (
         Enrollment.objects.filter(
-            clinic_id=staff.clinic_id,
+            clinic_id=clinic_id,
             consultation_at__gte=starts[0] - timedelta(days=WEEK_LOOKBACK_DAYS),
             consultation_at__lt=end_of_week,
         )
@@ -173,11 +208,41 @@ def consultation_week_for_staff(staff: User, *, tz: tzinfo, now: datetime) -> li
             **self_check_flag_columns(),
         )
         .filter(place__lte=F("shown"))
-        .select_related("patient")
-        .only(*WEEK_ROW_COLUMNS)
         .order_by("consultation_at", "id")
+        .values_list(
+            *WEEK_ROW_COLUMNS,
+            "question_count",
+            "decisional_conflict",
+            "expectations_to_discuss",
+            "group",
+            "group_size",
+        )
     )
-    return _week_groups(rows, tz)
+
+
+@lru_cache(maxsize=256)
+def _compiled_week(connection, clinic_id: int, starts: tuple, end_of_week: datetime):
+    """The week query of one clinic on one day, compiled once a process (and
+    database connection). Its SQL depends only on these arguments, not on the
+    rows it reads, which are read on every call; building and compiling it cost
+    more than running it."""
+    queryset = _week_query(clinic_id, starts, end_of_week)
+    compiler = queryset.query.get_compiler(connection=connection)
+    sql, params = compiler.as_sql()
+    # Where each of the names given to ``values_list`` is among the columns read.
+    aliases = [alias for _expression, _sql, alias in compiler.select]
+    order = itemgetter(*(aliases.index(name) for name in queryset._fields))
+    return compiler, sql, params, order
+
+
+def _week_rows(clinic_id: int, starts: tuple, end_of_week: datetime) -> list[tuple]:
+    connection = connections[router.db_for_read(Enrollment)]
+    compiler, sql, params, order = _compiled_week(connection, clinic_id, starts, end_of_week)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    # The backend's converters (SQLite's dates and booleans, for instance).
+    return [order(row) for row in compiler.results_iter(results=[fetched])]
 
 
 def _week_groups(rows, tz: tzinfo) -> list[WeekGroup]:
@@ -188,10 +253,41 @@ def _week_groups(rows, tz: tzinfo) -> list[WeekGroup]:
         "later": _("Later this week"),
     }
     groups = {key: WeekGroup(key, labels[key], []) for key in GROUP_KEYS}
-    for row in rows:
-        group = groups[GROUP_KEYS[row.group]]
-        group.more = max(0, row.group_size - WEEK_GROUP_ROWS[group.key])
-        row.question_count = row.question_count or 0
-        local_at = timezone.localtime(row.consultation_at, tz)
-        group.rows.append(WeekRow(row, local_at))
+    for (
+        pk,
+        clinic_id,
+        patient_id,
+        consultation_at,
+        readiness_status,
+        progress_percent,
+        open_flags,
+        first_attempt_score,
+        progress_stamp,
+        full_name,
+        email,
+        question_count,
+        decisional_conflict,
+        expectations_to_discuss,
+        group_index,
+        group_size,
+    ) in rows:
+        group = groups[GROUP_KEYS[group_index]]
+        group.more = max(0, group_size - WEEK_GROUP_ROWS[group.key])
+        enrollment = WeekEnrollment(
+            pk=pk,
+            clinic_id=clinic_id,
+            patient_id=patient_id,
+            consultation_at=consultation_at,
+            readiness_status=readiness_status,
+            progress_percent=progress_percent,
+            open_flags=open_flags,
+            first_attempt_score=first_attempt_score,
+            progress_stamp=progress_stamp,
+            patient=WeekPatient(full_name, email),
+            question_count=question_count or 0,
+            decisional_conflict=bool(decisional_conflict),
+            expectations_to_discuss=bool(expectations_to_discuss),
+        )
+        local_at = timezone.localtime(consultation_at, tz)
+        group.rows.append(WeekRow(enrollment, local_at))
     return list(groups.values())

@@ -3,7 +3,7 @@
 an outcome is recorded for it. One query, however many patients."""
 
 import zoneinfo
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -11,7 +11,14 @@ from django.utils import timezone
 from education import services
 from education.models import Enrollment
 from education.models.assessment import SelfCheck
-from education.selectors.week import WEEK_GROUP_ROWS, consultation_week_for_staff
+from education.selectors.week import (
+    WEEK_GROUP_ROWS,
+    _compiled_week,
+    _day_start,
+    _week_query,
+    _week_rows,
+    consultation_week_for_staff,
+)
 from tests.builders import make_patient
 from tests.education.pages import enrollment_of
 from tests.education.test_clinic_dashboard import DASHBOARD_QUERIES, bulk_patients
@@ -160,3 +167,41 @@ def test_on_a_sunday_tomorrow_is_still_listed(week, clinician):
     assert groups["today"] == ["Sunday Patient"]
     assert groups["tomorrow"] == ["Next Monday"]
     assert groups["later"] == []
+
+
+def _this_week(day):
+    starts = tuple(_day_start(day + timedelta(days=n), NY) for n in range(3))
+    return starts, _day_start(day + timedelta(days=7 - day.weekday()), NY)
+
+
+def test_the_compiled_week_query_reads_what_the_orm_reads(week, clinician):
+    # The week's SQL is compiled once a day and clinic; its rows are read each time.
+    starts, end = _this_week(NOW.date())
+    orm = list(_week_query(week.pk, starts, end))
+    assert orm
+    assert _week_rows(week.pk, starts, end) == orm
+    Enrollment.objects.filter(patient__full_name="This Morning").update(open_flags=4)
+    again = _week_rows(week.pk, starts, end)
+    assert again == list(_week_query(week.pk, starts, end))
+    assert again != orm
+
+
+def test_the_compiled_week_query_is_one_query_and_one_a_day(
+    week, clinician, django_assert_num_queries
+):
+    _compiled_week.cache_clear()
+    for _ in range(3):
+        with django_assert_num_queries(1):
+            consultation_week_for_staff(clinician, tz=week.tzinfo, now=NOW)
+    assert _compiled_week.cache_info().currsize == 1
+    consultation_week_for_staff(clinician, tz=week.tzinfo, now=NOW + timedelta(days=1))
+    assert _compiled_week.cache_info().currsize == 2
+
+
+def test_week_rows_of_each_clinic_are_its_own(
+    week, other_clinic, clinician, other_clinic_clinician
+):
+    ours = names(consultation_week_for_staff(clinician, tz=week.tzinfo, now=NOW))
+    theirs = names(consultation_week_for_staff(other_clinic_clinician, tz=week.tzinfo, now=NOW))
+    assert theirs["today"] == ["Other Clinic"]
+    assert "Other Clinic" not in [name for group in ours.values() for name in group]
