@@ -1,15 +1,19 @@
-"""Drafts, review and publishing of quizzes, checklists and modules.
+"""Drafts, review and publishing of quizzes, checklists and modules, and of
+a clinic's own stages and checklist items.
 
 Editing a quiz, checklist or module that patients may have seen never changes
 what they see: the edit is the object's open ``ContentDraft``, a payload of
 everything patients see of it (a quiz's questions and their choices, a
-checklist's library items, a module's fields and lesson order), each row with
-its id. A library editor submits it; a *different* library editor approves
-and publishes it, which applies the payload in one transaction (changed rows
-updated, new rows created, dropped rows retired, never deleted) and publishes
-the object as its next version. Each step writes an audit event
-(``education.content.draft_saved``, ``.submitted``, ``.withdrawn``,
-``.approved``, ``.published``).
+checklist's library items, a module's fields and lesson order, a clinic
+item's fields), each row with its id. In the library an editor submits it and
+a *different* library editor approves and publishes it; a clinic's own stage
+or item is published by that clinic's admin alone. Publishing applies the
+payload in one transaction (changed rows updated, new rows created, dropped
+rows retired, never deleted) and publishes the object as its next version (a
+clinic's checklist item has no version number). Each step writes an audit
+event (``education.content.draft_saved``, ``.submitted``, ``.withdrawn``,
+``.approved``, ``.published``), filed under the clinic for a clinic's own
+content.
 """
 
 from __future__ import annotations
@@ -18,7 +22,9 @@ import json
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -46,6 +52,10 @@ CHOICE_FIELDS = ("order", "text", "is_correct", "feedback")
 CHECKLIST_FIELDS = ("title", "intro")
 ITEM_FIELDS = ("order", "kind", "slug", "text", "help_text", "required", "ok_answer")
 MODULE_FIELDS = ("title", "summary", "learning_objectives", "estimated_minutes", "teach_back")
+# A clinic's own checklist item is drafted on its own (the library's are rows of
+# the checklist's draft); taking it out is part of its draft.
+CLINIC_ITEM_FIELDS = (*ITEM_FIELDS, "retired_at")
+# The library's drafted content (a clinic's items are drafted too, see is_drafted).
 DRAFTED_MODELS = (Quiz, Checklist, Module)
 DRAFT_DOES_NOT_FIT = _lazy(
     "The draft no longer fits the published content (for example, an item's slug is now "
@@ -55,11 +65,23 @@ DRAFT_DOES_NOT_FIT = _lazy(
 
 def is_drafted(obj) -> bool:
     """Whether edits of ``obj`` are drafts: a library quiz, checklist or
-    module that patients may have seen. Never-published content is edited in
-    place."""
+    module, or a clinic's own stage, that patients may have seen; a clinic's
+    own checklist item once it exists (it has no draft status: a new item
+    shows to the clinic's patients when it is added). Never-published content
+    is edited in place."""
+    if isinstance(obj, ChecklistItem):
+        return obj.clinic_id is not None and obj.pk is not None
+    if isinstance(obj, Module):
+        return obj.was_published
     if not isinstance(obj, DRAFTED_MODELS) or content_clinic_id(obj) is not None:
         return False
     return obj.was_published
+
+
+def published_version(obj) -> int | None:
+    """The version patients see of ``obj``; None for a clinic's checklist
+    item, which has no version number."""
+    return getattr(obj, "version", None)
 
 
 # --- Reading and applying a payload ---------------------------------------
@@ -101,6 +123,12 @@ def content_payload_read(obj, *, known: dict[str, set[int]] | None = None) -> di
     ``known_pks`` taken earlier), rows added since are marked new."""
     obj = type(obj)._base_manager.get(pk=obj.pk)
     known = known or {}
+    if isinstance(obj, ChecklistItem):
+        fields = {name: getattr(obj, name) for name in CLINIC_ITEM_FIELDS}
+        if obj.retired_at is not None:
+            # To the second, as the admin's form shows it: a form saved unchanged is no edit.
+            fields["retired_at"] = obj.retired_at.replace(microsecond=0)
+        return {"fields": fields}
     if isinstance(obj, Quiz):
         questions = Question.objects.filter(quiz=obj).prefetch_related("choices")
         return {
@@ -184,6 +212,8 @@ def payload_apply(obj, payload: dict, *, keep_new_pks: bool = False) -> None:
     new rows keep the ids the draft gave them."""
     now = timezone.now()
     for name, value in payload["fields"].items():
+        if name == "retired_at" and value is not None:
+            value = parse_datetime(value)
         setattr(obj, name, value)
     if isinstance(obj, Quiz):
         existing = {q.pk: q for q in _questions(obj)}
@@ -239,6 +269,18 @@ def content_open_draft(obj, *, lock: bool = False) -> ContentDraft | None:
     return drafts.first()
 
 
+def open_draft_exists(model) -> Exists:
+    """Whether the row of ``model`` an outer queryset is on has an open draft
+    (to annotate a list of stages or checklist items)."""
+    return Exists(
+        ContentDraft.objects.filter(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id=OuterRef("pk"),
+            state__in=ContentDraft.OPEN_STATES,
+        )
+    )
+
+
 def draft_with_new_question(pk: int) -> ContentDraft | None:
     """The open quiz draft that adds the question with id ``pk`` (a question
     that exists only in a draft)."""
@@ -253,6 +295,8 @@ def draft_with_new_question(pk: int) -> ContentDraft | None:
 
 
 def _audit(action: str, *, obj, actor, request, **extra) -> None:
+    # Named by the concrete model, as the draft is (a clinic admin edits proxies).
+    extra.setdefault("model", obj._meta.concrete_model._meta.label_lower)
     governance.content_audit(action=action, obj=obj, actor=actor, request=request, **extra)
 
 
@@ -277,7 +321,8 @@ def content_draft_save(
     elif (draft.payload, draft.change_note) == (payload, change_note):
         return draft
     draft.payload = payload
-    draft.title = str(payload["fields"]["title"])[:200]
+    fields = payload["fields"]
+    draft.title = str(fields["title"] if "title" in fields else fields["text"])[:200]
     draft.change_note = change_note
     draft.edited_by = actor
     draft.state = ContentDraft.State.DRAFT
@@ -346,14 +391,17 @@ def payload_problems(obj, payload: dict) -> list[str]:
 
 
 @transaction.atomic
-def content_draft_publish(*, draft: ContentDraft, actor, request=None) -> int:
-    """Approve a submitted draft and publish it as the object's next version,
-    in one transaction. Returns the new version number."""
+def content_draft_publish(*, draft: ContentDraft, actor, request=None) -> int | None:
+    """Approve a draft (submitted, in the library) and publish it as the
+    object's next version, in one transaction. Returns the new version number
+    (None for a clinic's checklist item, which has none)."""
     draft = ContentDraft.objects.select_for_update().get(pk=draft.pk)
     model = draft.content_type.model_class()
-    obj = model._base_manager.select_for_update().get(pk=draft.object_id)
+    obj = model._base_manager.select_for_update().filter(pk=draft.object_id).first()
+    if obj is None:
+        raise EducationError(_("The content of this draft no longer exists."))
     _approval_check(draft, obj, actor)
-    if obj.status == PublishStatus.RETIRED:
+    if getattr(obj, "status", None) == PublishStatus.RETIRED:
         raise EducationError(_("Retired content stays retired: it is not published again."))
     problems = payload_problems(obj, draft.payload)
     if problems:
@@ -367,17 +415,16 @@ def content_draft_publish(*, draft: ContentDraft, actor, request=None) -> int:
             payload_apply(obj, draft.payload)
     except IntegrityError as error:
         raise EducationError(DRAFT_DOES_NOT_FIT) from error
-    content_publish(
-        obj=obj,
-        actor=actor,
-        request=request,
-        new_version=True,
-        detail={"draft": draft.pk, "edited_by": draft.edited_by_id},
-    )
+    detail = {"draft": draft.pk, "edited_by": draft.edited_by_id}
+    if isinstance(obj, ChecklistItem):
+        # No version to move; the event recomputes the clinic's readiness.
+        _audit("published", obj=obj, actor=actor, request=request, **detail)
+    else:
+        content_publish(obj=obj, actor=actor, request=request, new_version=True, detail=detail)
     draft.state = ContentDraft.State.PUBLISHED
-    draft.published_version = obj.version
+    draft.published_version = published_version(obj)
     draft.save(update_fields=["state", "published_version", "edited_at"])
-    return obj.version
+    return draft.published_version
 
 
 # --- What changed -----------------------------------------------------------
@@ -447,9 +494,27 @@ def _module_text(payload: dict) -> list[str]:
     return lines
 
 
+def _item_text(payload: dict) -> list[str]:
+    fields = payload["fields"]
+    kinds = dict(ChecklistItem.Kind.choices)
+    needs = _("required, no discussion if %(answer)s") % {"answer": fields["ok_answer"]}
+    lines = [
+        fields["text"],
+        _("Help: %(text)s") % {"text": fields["help_text"] or "—"},
+        _("Kind: %(kind)s") % {"kind": kinds.get(fields["kind"], fields["kind"])},
+        needs if fields["required"] else _("optional"),
+        _("Order: %(n)s") % {"n": fields["order"]},
+    ]
+    if fields["retired_at"]:
+        lines.append(_("Taken out of the checklist (retired)"))
+    return lines
+
+
 def payload_text(obj, payload: dict) -> str:
     """What patients see of a payload, as text to compare."""
-    if isinstance(obj, Quiz):
+    if isinstance(obj, ChecklistItem):
+        lines = _item_text(payload)
+    elif isinstance(obj, Quiz):
         lines = _quiz_text(payload)
     elif isinstance(obj, Checklist):
         lines = _checklist_text(payload)
@@ -462,9 +527,10 @@ def content_draft_diff_html(obj, draft_payload: dict, published_payload: dict | 
     """The draft against what patients see now, as escaped HTML."""
     if published_payload is None:
         published_payload = content_payload_read(obj)
+    version = published_version(obj)
     return text_diff_html(
         payload_text(obj, published_payload),
         payload_text(obj, draft_payload),
-        old_name=f"v{obj.version}",
+        old_name=f"v{version}" if version is not None else _("published"),
         new_name=_("draft"),
     )

@@ -2,16 +2,19 @@
 lessons and its checklist items. A clinic admin sees, adds and changes only
 their own clinic's (another clinic's and the library's answer 404 here; the
 library's own pages answer 403). They publish alone, through the same drafts
-and content rules as the library; every change is audited under the clinic."""
+and content rules as the library: an edit of a published stage or lesson, or
+of an existing checklist item, is a draft their patients do not see until they
+publish it. Every change is audited under the clinic."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from .. import governance, publishing
+from .. import drafting, governance, publishing
 from ..models import (
     Checklist,
     ClinicChecklistItem,
@@ -21,7 +24,9 @@ from ..models import (
     content_clinic_id,
 )
 from ..services.errors import EducationError
+from . import base
 from .base import LibraryAdmin, VersionedAdmin
+from .content_drafts import DraftedAdminMixin, clinic_drafts_publish
 from .lessons import LessonAdmin, LessonAdminForm, LessonSourceInline, PastReviewDateFilter
 
 
@@ -103,9 +108,73 @@ class ClinicLessonInline(admin.TabularInline):
         return False
 
 
+# --- Publishing and withdrawing drafts, alone ------------------------------------
+
+BOTH = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
+
+
+@admin.action(
+    description=_("Publish selected (with their drafts)"), permissions=["change"], location=BOTH
+)
+def publish(modeladmin, request, queryset):
+    """A stage with an open draft publishes the draft as its next version; a
+    never-published stage is published as the library's are."""
+    without = clinic_drafts_publish(modeladmin, request, queryset)
+    if without:
+        base.publish(modeladmin, request, queryset.filter(pk__in=[obj.pk for obj in without]))
+
+
+@admin.action(description=_("Publish selected drafts"), permissions=["change"], location=BOTH)
+def publish_drafts(modeladmin, request, queryset):
+    without = clinic_drafts_publish(modeladmin, request, queryset)
+    if without:
+        modeladmin.message_user(
+            request,
+            _("No draft to publish: %(titles)s.") % {"titles": ", ".join(map(str, without))},
+            messages.WARNING,
+        )
+
+
+@admin.action(description=_("Withdraw selected drafts"), permissions=["change"], location=BOTH)
+def withdraw_drafts(modeladmin, request, queryset):
+    """Drop the open drafts; patients keep seeing what they see."""
+    withdrawn = 0
+    for obj in queryset:
+        draft = drafting.content_open_draft(obj)
+        if draft is not None:
+            drafting.content_draft_withdraw(draft=draft, actor=request.user, request=request)
+            withdrawn += 1
+    modeladmin.message_user(
+        request,
+        _("Drafts withdrawn: %(n)d. Your patients still see the published content.")
+        % {"n": withdrawn},
+        messages.SUCCESS,
+    )
+
+
+class ClinicDraftedAdmin(DraftedAdminMixin):
+    """A clinic's own content with drafts: the list says which have one."""
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(open_draft=drafting.open_draft_exists(self.model))
+        )
+
+    @admin.display(description=_("open draft"), boolean=True)
+    def has_draft(self, obj):
+        return obj.open_draft
+
+
 @admin.register(ClinicModule)
-class ClinicModuleAdmin(ClinicOwnedAdmin, VersionedAdmin):
-    list_display = ["title", "clinic", "status", "version_badge", "estimated_minutes"]
+class ClinicModuleAdmin(ClinicOwnedAdmin, ClinicDraftedAdmin, VersionedAdmin):
+    """A clinic's own stage: once published, an edit of its text is its
+    draft, published by the clinic's admin alone."""
+
+    actions = [publish, base.unpublish, base.retire, withdraw_drafts]
+    locked_fields = ("slug", "clinic")
+    list_display = ["title", "clinic", "status", "version_badge", "has_draft", "estimated_minutes"]
     list_select_related = ["clinic"]
     search_fields = ["title", "slug", "summary"]
     prepopulated_fields = {"slug": ["title"]}
@@ -116,6 +185,7 @@ class ClinicModuleAdmin(ClinicOwnedAdmin, VersionedAdmin):
         "summary",
         "learning_objectives",
         "estimated_minutes",
+        "teach_back",
         "status",
         "version",
         "published_at",
@@ -214,11 +284,15 @@ class ClinicLessonAdmin(ClinicOwnedAdmin, LessonAdmin):
 
 
 @admin.register(ClinicChecklistItem)
-class ClinicChecklistItemAdmin(ClinicOwnedAdmin, LibraryAdmin):
+class ClinicChecklistItemAdmin(ClinicOwnedAdmin, ClinicDraftedAdmin, LibraryAdmin):
     """A clinic's own checklist items, shown to its patients after the
-    library's items of the same checklist."""
+    library's items of the same checklist. A new item shows as soon as it is
+    added; an edit of an existing one (retiring it too) is its draft,
+    published by the clinic's admin alone."""
 
-    list_display = ["text", "checklist", "clinic", "kind", "required", "retired_at"]
+    actions = [publish_drafts, withdraw_drafts]
+    locked_fields = ("checklist", "slug")
+    list_display = ["text", "checklist", "clinic", "kind", "required", "has_draft", "retired_at"]
     list_select_related = ["checklist", "clinic"]
     search_fields = ["text", "slug"]
     prepopulated_fields = {"slug": ["text"]}
@@ -241,3 +315,10 @@ class ClinicChecklistItemAdmin(ClinicOwnedAdmin, LibraryAdmin):
         if db_field.name == "clinic":
             kwargs["required"] = True
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def delete_model(self, request, obj):
+        # Only an item nobody answered is deleted; its open draft goes with it.
+        draft = drafting.content_open_draft(obj)
+        if draft is not None:
+            drafting.content_draft_withdraw(draft=draft, actor=request.user, request=request)
+        super().delete_model(request, obj)

@@ -1,11 +1,15 @@
-"""Drafts of published quizzes, checklists and modules in the admin.
+"""Drafts of published quizzes, checklists and modules, and of a clinic's
+own stages and checklist items, in the admin.
 
 The change form of a quiz, question, checklist or module that patients may
-have seen runs inside a transaction that is always rolled back: the open
-draft is applied first (so the form shows it), Django's own form and inline
-formsets validate and save as usual, and the result is read back as the
-draft's payload. Nothing patients see changes; another library editor
-approves and publishes the draft under "Quiz, checklist and module drafts".
+have seen, or of a clinic's own stage or checklist item, runs inside a
+transaction that is always rolled back: the open draft is applied first (so
+the form shows it), Django's own form and inline formsets validate and save
+as usual, and the result is read back as the draft's payload. Nothing
+patients see changes. Another library editor approves and publishes a
+library draft under "Quiz, checklist and module drafts"; a clinic's admin
+publishes their own clinic's draft alone ("Publish now" on the form, or the
+clinic pages' publish action), and those drafts have no page here.
 """
 
 from __future__ import annotations
@@ -16,8 +20,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, router, transaction
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _gettext
@@ -26,7 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.admin import RecordAdminMixin
 
 from .. import drafting, governance
-from ..models import ContentDraft
+from ..models import ContentDraft, content_clinic_id
 from ..services.errors import EducationError
 
 BOTH = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
@@ -56,6 +61,20 @@ class DraftForm(forms.ModelForm):
         ctx = getattr(self.instance, "_content_drafting", None)
         if ctx is not None and ctx.draft is not None:
             self.fields["change_note"].initial = ctx.draft.change_note
+        if ctx is not None and content_clinic_id(ctx.target) is not None:
+            # A clinic's own content: its admin publishes alone, no review.
+            self.fields["submit_for_review"].label = _("Publish now")
+            self.fields["submit_for_review"].help_text = _(
+                "Your clinic's patients see this as soon as it is saved."
+            )
+
+
+def _patients_see(target) -> str:
+    """What patients see of ``target`` now, for a message."""
+    version = drafting.published_version(target)
+    if version is None:
+        return _gettext("the published item")
+    return _gettext("version %(n)s") % {"n": version}
 
 
 @dataclass
@@ -127,6 +146,23 @@ class DraftedAdminMixin:
     @admin.display(description=_("draft"))
     def draft_state(self, obj):
         ctx = getattr(obj, "_content_drafting", None)
+        if ctx is not None and content_clinic_id(ctx.target) is not None:
+            values = {"what": _patients_see(ctx.target)}
+            if ctx.draft is None:
+                return (
+                    _gettext(
+                        "No open draft: the form shows what your patients see (%(what)s). Saving "
+                        "makes a draft your patients do not see until you publish it."
+                    )
+                    % values
+                )
+            return (
+                _gettext(
+                    "Saved, not published yet: your patients still see %(what)s. Tick “Publish "
+                    "now” and save, or run a “Publish selected” action in the list, to publish it."
+                )
+                % values
+            )
         if ctx is None or ctx.draft is None:
             return _gettext(
                 "No open draft: the form shows what patients see (version %(n)s). Saving "
@@ -160,12 +196,15 @@ class DraftedAdminMixin:
         action_post = request.method == "POST" and not any(b in request.POST for b in SAVE_BUTTONS)
         if action_post and any(key.endswith("action") for key in request.POST):
             return super().changeform_view(request, object_id, form_url, extra_context)
-        target = None
-        if governance.may_edit_library(request.user):
-            if object_id is None:
-                target = self.draft_target_for_add(request)
-            else:
-                target = self.draft_target_for_id(request, object_id)
+        if object_id is None:
+            target = self.draft_target_for_add(request)
+        else:
+            target = self.draft_target_for_id(request, object_id)
+        # Who edits a draft is who may publish it: a library editor for the
+        # library, the owning clinic's admin for its own content. Anyone else
+        # gets the page's own answer (403, or 404 for another clinic's).
+        if target is not None and not governance.may_publish(request.user, target):
+            target = None
         if target is None:
             return super().changeform_view(request, object_id, form_url, extra_context)
 
@@ -226,6 +265,8 @@ class DraftedAdminMixin:
             actor=request.user,
             request=request,
         )
+        if content_clinic_id(target) is not None:
+            return self._clinic_draft_saved(request, ctx, draft, object_id)
         values = {"n": target.version}
         if draft is None:
             self.message_user(
@@ -245,6 +286,50 @@ class DraftedAdminMixin:
                 % values,
                 messages.INFO,
             )
+        return self._after_save(request, target, object_id)
+
+    def _clinic_draft_saved(self, request, ctx: _Drafting, draft, object_id):
+        """A clinic's own content: saved as its draft, and published at once
+        by the clinic's admin when "Publish now" is ticked."""
+        target = ctx.target
+        values = {"what": _patients_see(target)}
+        if draft is None:
+            self.message_user(
+                request,
+                _gettext("Nothing changed: your patients still see %(what)s.") % values,
+                messages.INFO,
+            )
+        elif not ctx.cleaned.get("submit_for_review"):
+            self.message_user(
+                request,
+                _gettext(
+                    "Saved as a draft; your patients still see %(what)s. Tick “Publish now” "
+                    "and save, or run a “Publish selected” action in the list, to publish it."
+                )
+                % values,
+                messages.INFO,
+            )
+        else:
+            try:
+                drafting.content_draft_publish(draft=draft, actor=request.user, request=request)
+            except EducationError as error:
+                self.message_user(request, str(error), messages.ERROR)
+                self.message_user(
+                    request,
+                    _gettext("Saved as a draft; your patients still see %(what)s.") % values,
+                    messages.INFO,
+                )
+            else:
+                target.refresh_from_db()
+                self.message_user(
+                    request,
+                    _gettext("Published: your clinic's patients see %(what)s now.")
+                    % {"what": _patients_see(target)},
+                    messages.SUCCESS,
+                )
+        return self._after_save(request, target, object_id)
+
+    def _after_save(self, request, target, object_id):
         if object_id is None:
             opts = target._meta
             url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[target.pk])
@@ -267,6 +352,31 @@ def _run(modeladmin, request, queryset, service, done):
         else:
             values = {"title": draft.title, "n": result}
             modeladmin.message_user(request, done % values, messages.SUCCESS)
+
+
+def clinic_drafts_publish(modeladmin, request, objects) -> list:
+    """Publish the open drafts of a clinic's own ``objects`` by that clinic's
+    admin, alone, with a message for each. Returns the objects that had no
+    open draft."""
+    without = []
+    for obj in objects:
+        draft = drafting.content_open_draft(obj)
+        if draft is None:
+            without.append(obj)
+            continue
+        try:
+            drafting.content_draft_publish(draft=draft, actor=request.user, request=request)
+        except EducationError as error:
+            modeladmin.message_user(request, f"“{draft.title}”: {error}", messages.ERROR)
+            continue
+        obj.refresh_from_db()
+        modeladmin.message_user(
+            request,
+            _gettext("“%(title)s”: your clinic's patients see %(what)s now.")
+            % {"title": draft.title, "what": _patients_see(obj)},
+            messages.SUCCESS,
+        )
+    return without
 
 
 @admin.action(description=_("Submit for review"), permissions=["change"], location=BOTH)
@@ -342,6 +452,16 @@ class ContentDraftAdmin(RecordAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         # A clinic's own content is its admin's, never the library's.
         return super().get_queryset(request).filter(clinic__isnull=True)
+
+    def get_object(self, request, object_id, from_field=None):
+        """A clinic's draft does not exist here; a role that may never open
+        these pages (a clinic admin) is refused first, with 403."""
+        if not self.allowed(request):
+            raise PermissionDenied
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404
+        return obj
 
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
         actions = super().get_actions(request, action_location=action_location)
