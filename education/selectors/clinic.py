@@ -5,7 +5,7 @@ member's clinic (see ``education.access``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -28,8 +28,10 @@ from ..models import (
     QuizAttempt,
     ReadinessStatus,
 )
+from ..pagination import DeferredJoinList
 from .progress import ChecklistAnswer, PatientState, patient_state
 from .selfcheck import CONCERNS, self_check_flag, self_check_flag_columns
+from .week import STATUS_LABELS
 
 # A dashboard "readiness" choice beyond the statuses: reminded, still not started.
 REMINDED_NOT_STARTED = "reminded"
@@ -117,54 +119,82 @@ def enrollment_list_for_staff(staff: User, *, filters: DashboardFilters) -> Quer
     )
 
 
-# The columns a row of the patient table shows (``dashboard_row_shows``): the page's
-# rows are read with these only (the export reads its own).
-DASHBOARD_ROW_COLUMNS = (
-    "clinic_id",
-    "patient_id",
-    "progress_stamp",
-    "consultation_at",
-    "progress_percent",
-    "readiness_status",
-    "open_flags",
-    "first_attempt_score",
-    "last_activity_at",
-    "patient__full_name",
-    "patient__email",
-    "patient__patient_profile__record_number",
-    "patient__patient_profile__date_of_birth",
-    "patient__patient_profile__primary_clinician__full_name",
-)
+@dataclass(slots=True)
+class DashboardRow:
+    """What a row of the patient table shows of an enrollment, read as values
+    (``dashboard_page_rows``) rather than as four models."""
+
+    pk: int
+    clinic_id: int
+    patient_id: int
+    progress_stamp: str
+    full_name: str
+    email: str
+    record_number: str | None
+    date_of_birth: date | None
+    clinician_name: str | None
+    consultation_at: datetime | None
+    progress_percent: int
+    readiness_status: str
+    decisional_conflict: bool
+    expectations_to_discuss: bool
+    open_flags: int
+    first_attempt_score: int | None
+    last_activity_at: datetime | None
+
+    def get_readiness_status_display(self) -> str:
+        return STATUS_LABELS.get(self.readiness_status, self.readiness_status)
 
 
-def dashboard_row_shows(row: Enrollment) -> tuple:
+# Each field of DashboardRow and the column it is read from.
+DASHBOARD_ROW_COLUMNS = {
+    "pk": "pk",
+    "clinic_id": "clinic_id",
+    "patient_id": "patient_id",
+    "progress_stamp": "progress_stamp",
+    "full_name": "patient__full_name",
+    "email": "patient__email",
+    "record_number": "patient__patient_profile__record_number",
+    "date_of_birth": "patient__patient_profile__date_of_birth",
+    "clinician_name": "patient__patient_profile__primary_clinician__full_name",
+    "consultation_at": "consultation_at",
+    "progress_percent": "progress_percent",
+    "readiness_status": "readiness_status",
+    "decisional_conflict": "decisional_conflict",
+    "expectations_to_discuss": "expectations_to_discuss",
+    "open_flags": "open_flags",
+    "first_attempt_score": "first_attempt_score",
+    "last_activity_at": "last_activity_at",
+}
+
+
+def dashboard_page_rows(rows: QuerySet[Enrollment]) -> QuerySet:
+    """``enrollment_list_for_staff``'s rows as the values a table row shows, in
+    the order of DashboardRow's fields (``DashboardRow(*values)``)."""
+    return rows.values_list(*DASHBOARD_ROW_COLUMNS.values())
+
+
+class DashboardPages(DeferredJoinList):
+    """The dashboard's rows for Django's Paginator: counted and paged on the
+    bare query (index-only, no join), then one page read as DashboardRows."""
+
+    def __getitem__(self, key):
+        ids = list(self.queryset.values_list("pk", flat=True)[key])
+        if not ids:
+            return []
+        page = dashboard_page_rows(self.queryset.filter(pk__in=ids))
+        return [DashboardRow(*values) for values in page]
+
+
+def dashboard_row_shows(row: DashboardRow) -> tuple:
     """Everything a row of the patient table shows (``_patients_table.html#patient-row``),
     as a cache key part: the row's cached HTML is current while these are equal.
     The snapshot's own columns are here as well as its ``progress_stamp``, so a
-    write that skips the stamp (a bulk ``update()``) still moves the key. A new
-    column in the row must be added here (tests/education/test_clinic_row_cache.py)."""
-    patient = row.patient
-    profile = getattr(patient, "patient_profile", None)
-    clinician = profile.primary_clinician if profile else None
-    return (
-        row.clinic_id,
-        row.pk,
-        row.progress_stamp,
-        row.patient_id,
-        patient.full_name,
-        patient.email,
-        profile.record_number if profile else None,
-        profile.date_of_birth if profile else None,
-        clinician.full_name if clinician else None,
-        row.consultation_at,
-        row.progress_percent,
-        row.readiness_status,
-        row.decisional_conflict,
-        row.expectations_to_discuss,
-        row.open_flags,
-        row.first_attempt_score,
-        row.last_activity_at,
-    )
+    write that skips the stamp (a bulk ``update()``) still moves the key, and so
+    do the patient's and the primary clinician's names, which no stamp follows.
+    A new column in the row is a new field of DashboardRow, and so in the key
+    (tests/education/test_clinic_row_cache.py)."""
+    return tuple(getattr(row, name) for name in DASHBOARD_ROW_COLUMNS)
 
 
 AUDIT_LABELS = {

@@ -34,11 +34,10 @@ from education.forms.clinician import (
     ReviewForm,
 )
 from education.models import Enrollment
-from education.pagination import DeferredJoinList
 from education.selectors.assessment import brief_objectives_missed, brief_teach_backs
 from education.selectors.clinic import (
     DASHBOARD_PAGE_SIZE,
-    DASHBOARD_ROW_COLUMNS,
+    DashboardPages,
     dashboard_row_shows,
     enrollment_list_for_staff,
     patient_brief,
@@ -134,9 +133,7 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     filters = form.filters()
     rows = enrollment_list_for_staff(request.user, filters=filters)
     services.dashboard_view(staff=request.user, filters=filters, ip=client_ip(request))
-    page = Paginator(
-        DeferredJoinList(rows.only(*DASHBOARD_ROW_COLUMNS)), DASHBOARD_PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    page = Paginator(DashboardPages(rows), DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "filters": filters,
