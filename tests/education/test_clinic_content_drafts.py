@@ -142,6 +142,16 @@ def test_a_withdrawn_stage_draft_leaves_the_published_stage(clinic_admin_client,
     assert stage.title == old_title and stage.version == 1
 
 
+def test_a_retired_stages_draft_is_refused_with_a_message(clinic_admin_client, stage):
+    saved(save_form(clinic_admin_client, stage_url(stage), title=NEW_TITLE))
+    act(clinic_admin_client, "clinicmodule", "retire", stage)
+    page = act(clinic_admin_client, "clinicmodule", "publish", stage)
+    assert page.status_code == 200
+    assert "Retired content stays retired" in page.content.decode()
+    stage.refresh_from_db()
+    assert stage.status == PublishStatus.RETIRED and stage.title != NEW_TITLE
+
+
 def test_a_never_published_stage_is_still_edited_in_place(clinic_admin_client, clinic):
     stage = make_clinic_stage(clinic, publish=False)
     page = saved(save_form(clinic_admin_client, stage_url(stage), title=NEW_TITLE))
@@ -200,6 +210,18 @@ def test_the_publish_drafts_action_publishes_an_items_draft(
     act(clinic_admin_client, "clinicchecklistitem", "publish_drafts", item)
     assert "Ask at the desk." in checklist(patient_client)
     assert open_draft(item) is None
+
+
+def test_the_publish_action_on_the_items_own_page_publishes_its_draft(
+    clinic_admin_client, other_clinic_admin, item, patient_client
+):
+    saved(save_form(clinic_admin_client, item_url(item), text=NEW_TEXT))
+    data = {"CHANGE_FORM-action": "publish_drafts", "_selected_action": [item.pk]}
+    other = login_client(other_clinic_admin)
+    assert other.post(item_url(item), data).status_code == 404
+    assert NEW_TEXT not in checklist(patient_client)
+    assert clinic_admin_client.post(item_url(item), data).status_code == 302
+    assert NEW_TEXT in checklist(patient_client)
 
 
 def test_a_new_clinic_item_is_added_at_once_and_makes_no_draft(
