@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from operator import attrgetter
 
 from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -194,7 +195,10 @@ def dashboard_row_shows(row: DashboardRow) -> tuple:
     do the patient's and the primary clinician's names, which no stamp follows.
     A new column in the row is a new field of DashboardRow, and so in the key
     (tests/education/test_clinic_row_cache.py)."""
-    return tuple(getattr(row, name) for name in DASHBOARD_ROW_COLUMNS)
+    return _dashboard_row_values(row)
+
+
+_dashboard_row_values = attrgetter(*DASHBOARD_ROW_COLUMNS)
 
 
 AUDIT_LABELS = {

@@ -100,7 +100,10 @@ def _rows_html(rows: Iterable[tuple[str, tuple, dict]]) -> list[SafeString]:
     is current as long as its key is, and no write has to invalidate one. The
     whole page is one ``get_many`` and, for the rows not found, one ``set_many``."""
     rows = list(rows)
-    templates = {name: get_template(name).template for name in {row[0] for row in rows}}
+    templates = {}
+    for name in {row[0] for row in rows}:
+        template = get_template(name).template
+        templates[name] = (template, f"clinic:row:{template.name}:{_template_digest(template)}")
     setting = (
         translation.get_language(),
         timezone.get_current_timezone_name(),
@@ -108,9 +111,8 @@ def _rows_html(rows: Iterable[tuple[str, tuple, dict]]) -> list[SafeString]:
     )
     keys = []
     for name, shows, _context in rows:
-        template = templates[name]
         digest = hashlib.blake2b(repr((setting, shows)).encode(), digest_size=16).hexdigest()
-        keys.append(f"clinic:row:{template.name}:{_template_digest(template)}:{digest}")
+        keys.append(f"{templates[name][1]}:{digest}")
     found = cache.get_many(keys)
     missing = {}
     html = []
@@ -118,7 +120,7 @@ def _rows_html(rows: Iterable[tuple[str, tuple, dict]]) -> list[SafeString]:
     for key, (name, _shows, row_context) in zip(keys, rows, strict=True):
         if key not in found:
             with context.push(row_context):
-                found[key] = missing[key] = templates[name].render(context)
+                found[key] = missing[key] = templates[name][0].render(context)
         html.append(mark_safe(found[key]))  # noqa: S308 - rendered by our template
     if missing:
         cache.set_many(missing, ROW_CACHE_SECONDS)
