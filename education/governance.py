@@ -168,7 +168,9 @@ def content_may_delete(obj) -> bool:
 
 
 def _detail(obj, **extra) -> dict:
-    detail = {"model": obj._meta.label_lower, "id": obj.pk}
+    # A clinic's stage, lesson or item is filed under its model, not the
+    # admin's proxy, so one object's events read alike whichever page saved it.
+    detail = {"model": obj._meta.concrete_model._meta.label_lower, "id": obj.pk}
     if hasattr(obj, "version"):
         detail["version"] = obj.version
     detail.update(extra)
