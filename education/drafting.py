@@ -36,6 +36,7 @@ from .models import (
     ContentDraft,
     Lesson,
     Module,
+    Pathway,
     PublishStatus,
     Question,
     Quiz,
@@ -52,6 +53,7 @@ CHOICE_FIELDS = ("order", "text", "is_correct", "feedback")
 CHECKLIST_FIELDS = ("title", "intro")
 ITEM_FIELDS = ("order", "kind", "slug", "text", "help_text", "required", "ok_answer")
 MODULE_FIELDS = ("title", "summary", "learning_objectives", "estimated_minutes", "teach_back")
+PATHWAY_FIELDS = ("title", "description", "checklist_id")
 # A clinic's own checklist item is drafted on its own (the library's are rows of
 # the checklist's draft); taking it out is part of its draft.
 CLINIC_ITEM_FIELDS = (*ITEM_FIELDS, "retired_at")
@@ -158,7 +160,20 @@ def content_payload_read(obj, *, known: dict[str, set[int]] | None = None) -> di
                 for lesson in obj.lessons.order_by("order", "pk")
             ],
         }
+    if isinstance(obj, Pathway):
+        return {
+            "fields": {name: getattr(obj, name) for name in PATHWAY_FIELDS},
+            "stages": [
+                {"pk": row.pk, "module_id": row.module_id, "order": row.order}
+                for row in obj.pathway_modules.order_by("order", "pk")
+            ],
+        }
     raise TypeError(f"{type(obj).__name__} has no drafts")
+
+
+def content_payload_json(obj) -> dict:
+    """What patients see of ``obj`` now, as a published version keeps it."""
+    return _normal(content_payload_read(obj))
 
 
 def _normal(payload: dict) -> dict:
@@ -420,7 +435,15 @@ def content_draft_publish(*, draft: ContentDraft, actor, request=None) -> int | 
         # No version to move; the event recomputes the clinic's readiness.
         _audit("published", obj=obj, actor=actor, request=request, **detail)
     else:
-        content_publish(obj=obj, actor=actor, request=request, new_version=True, detail=detail)
+        content_publish(
+            obj=obj,
+            actor=actor,
+            request=request,
+            new_version=True,
+            detail=detail,
+            change_note=draft.change_note,
+            edited_by=draft.edited_by,
+        )
     draft.state = ContentDraft.State.PUBLISHED
     draft.published_version = published_version(obj)
     draft.save(update_fields=["state", "published_version", "edited_at"])
@@ -510,14 +533,39 @@ def _item_text(payload: dict) -> list[str]:
     return lines
 
 
+def _pathway_text(payload: dict) -> list[str]:
+    fields = payload["fields"]
+    modules = Module.objects.in_bulk([row["module_id"] for row in payload["stages"]])
+    checklist = Checklist.objects.filter(pk=fields["checklist_id"]).first()
+    lines = [
+        f"# {fields['title']}",
+        fields["description"],
+        "",
+        _("Consent checklist: %(title)s") % {"title": checklist.title if checklist else "—"},
+        "",
+        _("Stages in order:"),
+    ]
+    rows = sorted(payload["stages"], key=lambda row: (row["order"], row["pk"]))
+    lines += [
+        f"  {row['order']}. "
+        f"{modules[row['module_id']].title if row['module_id'] in modules else row['module_id']}"
+        for row in rows
+    ]
+    return lines
+
+
 def payload_text(obj, payload: dict) -> str:
-    """What patients see of a payload, as text to compare."""
-    if isinstance(obj, ChecklistItem):
+    """What patients see of a payload, as text to compare; ``obj`` is the
+    content or its model."""
+    model = obj if isinstance(obj, type) else type(obj)
+    if issubclass(model, ChecklistItem):
         lines = _item_text(payload)
-    elif isinstance(obj, Quiz):
+    elif issubclass(model, Quiz):
         lines = _quiz_text(payload)
-    elif isinstance(obj, Checklist):
+    elif issubclass(model, Checklist):
         lines = _checklist_text(payload)
+    elif issubclass(model, Pathway):
+        lines = _pathway_text(payload)
     else:
         lines = _module_text(payload)
     return "\n".join(lines)

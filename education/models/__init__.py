@@ -13,6 +13,7 @@ from .content import (
     PublishStatus,
     Therapy,
 )
+from .content_versions import ContentVersion
 from .drafts import ContentDraft
 from .library import ClinicLibrary, LibraryVersion
 from .outcomes import ConsultationOutcome
@@ -42,6 +43,7 @@ __all__ = [
     "ClinicianReview",
     "ConsultationOutcome",
     "ContentDraft",
+    "ContentVersion",
     "CurriculumFile",
     "Enrollment",
     "EvidenceLabel",
