@@ -33,6 +33,7 @@ from portal.admin import RecordAdminMixin
 from .. import drafting, governance
 from ..models import ContentDraft, content_clinic_id
 from ..services.errors import EducationError
+from .content_versions import versions_url
 
 BOTH = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
 DRAFT_FORM_FIELDS = ("change_note", "submit_for_review")
@@ -129,14 +130,20 @@ class DraftedAdminMixin:
         skipped = {*DRAFT_FORM_FIELDS, *DRAFT_DISPLAY_FIELDS}
         fields = [name for name in super().get_fields(request, obj) if name not in skipped]
         if self._drafting(request, obj):
-            fields += [*DRAFT_FORM_FIELDS, *DRAFT_DISPLAY_FIELDS]
+            fields += [*DRAFT_FORM_FIELDS, *DRAFT_DISPLAY_FIELDS, *self._version_fields(request)]
         return fields
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if self._drafting(request, obj):
-            fields += [*self.locked_fields, *DRAFT_DISPLAY_FIELDS]
+            fields += [*self.locked_fields, *DRAFT_DISPLAY_FIELDS, *self._version_fields(request)]
         return fields
+
+    def _version_fields(self, request) -> list[str]:
+        """A link to the published versions, for content with a version
+        number (a clinic's checklist item has none)."""
+        target = request._content_drafting.target
+        return ["published_versions"] if drafting.published_version(target) else []
 
     def get_prepopulated_fields(self, request, obj=None):
         if self._drafting(request, obj):
@@ -175,6 +182,17 @@ class DraftedAdminMixin:
             _gettext("patients still see version %(n)s") % {"n": ctx.target.version},
             reverse("admin:education_contentdraft_change", args=[ctx.draft.pk]),
             _("Review the draft"),
+        )
+
+    @admin.display(description=_("published versions"))
+    def published_versions(self, obj):
+        ctx = getattr(obj, "_content_drafting", None)
+        if ctx is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            versions_url(ctx.target),
+            _("The published versions, with what changed in each"),
         )
 
     @admin.display(description=_("changes from the published version"))
@@ -479,11 +497,13 @@ class ContentDraftAdmin(RecordAdminMixin, admin.ModelAdmin):
             return "—"
         opts = target._meta
         return format_html(
-            '<a href="{}">{} “{}”</a> · {}',
+            '<a href="{}">{} “{}”</a> · {} · <a href="{}">{}</a>',
             reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[target.pk]),
             opts.verbose_name,
             target,
             _gettext("patients see version %(n)s") % {"n": target.version},
+            versions_url(target),
+            _("its published versions"),
         )
 
     @admin.display(description=_("content rules"))

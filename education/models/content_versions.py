@@ -16,6 +16,16 @@ from django.utils.translation import gettext_lazy as _
 from .content import unique_per
 
 
+class KeptQuerySet(models.QuerySet):
+    """Versions in bulk are not changed or deleted either."""
+
+    def update(self, **kwargs):
+        raise models.ProtectedError("A published content version is never changed.", set())
+
+    def delete(self):
+        raise models.ProtectedError("A published content version is never deleted.", set())
+
+
 class ContentVersion(models.Model):
     content_type = models.ForeignKey(
         ContentType, verbose_name=_("kind of content"), on_delete=models.PROTECT, related_name="+"
@@ -52,6 +62,8 @@ class ContentVersion(models.Model):
     )
     approver_name = models.CharField(_("approver"), max_length=200)
     published_at = models.DateTimeField(_("published at"))
+
+    objects = KeptQuerySet.as_manager()
 
     class Meta:
         ordering = ["content_type", "object_id", "-version"]
