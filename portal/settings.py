@@ -177,7 +177,15 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Each process's own memory. A clinic home alone writes about a hundred
+    # row entries, and every patient has a few (records, home, stage list):
+    # Django's default of 300 entries would cull them while they are in use.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 5000)},
+        }
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Absolute lifetime of a session; the idle timeouts per role are enforced by
