@@ -1,15 +1,17 @@
-"""Drafts, review and publishing of quizzes, checklists and modules, and of
-a clinic's own stages and checklist items.
+"""Drafts, review and publishing of quizzes, checklists, modules and
+pathways, and of a clinic's own stages and checklist items.
 
-Editing a quiz, checklist or module that patients may have seen never changes
-what they see: the edit is the object's open ``ContentDraft``, a payload of
-everything patients see of it (a quiz's questions and their choices, a
-checklist's library items, a module's fields and lesson order, a clinic
-item's fields), each row with its id. In the library an editor submits it and
+Editing a quiz, checklist, module or pathway that patients may have seen
+never changes what they see: the edit is the object's open ``ContentDraft``,
+a payload of everything patients see of it (a quiz's questions and their
+choices, a checklist's library items, a module's fields and lesson order, a
+pathway's stages in order and its checklist, a clinic item's fields), each
+row with its id. In the library an editor submits it and
 a *different* library editor approves and publishes it; a clinic's own stage
 or item is published by that clinic's admin alone. Publishing applies the
 payload in one transaction (changed rows updated, new rows created, dropped
-rows retired, never deleted) and publishes the object as its next version (a
+rows retired, never deleted; a stage dropped from a pathway loses only its
+place in it) and publishes the object as its next version (a
 clinic's checklist item has no version number). Each step writes an audit
 event (``education.content.draft_saved``, ``.submitted``, ``.withdrawn``,
 ``.approved``, ``.published``), filed under the clinic for a clinic's own
@@ -22,7 +24,7 @@ import json
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, ProtectedError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -37,6 +39,7 @@ from .models import (
     Lesson,
     Module,
     Pathway,
+    PathwayModule,
     PublishStatus,
     Question,
     Quiz,
@@ -54,11 +57,13 @@ CHECKLIST_FIELDS = ("title", "intro")
 ITEM_FIELDS = ("order", "kind", "slug", "text", "help_text", "required", "ok_answer")
 MODULE_FIELDS = ("title", "summary", "learning_objectives", "estimated_minutes", "teach_back")
 PATHWAY_FIELDS = ("title", "description", "checklist_id")
+STAGE_FIELDS = ("module_id", "order")
 # A clinic's own checklist item is drafted on its own (the library's are rows of
 # the checklist's draft); taking it out is part of its draft.
 CLINIC_ITEM_FIELDS = (*ITEM_FIELDS, "retired_at")
 # The library's drafted content (a clinic's items are drafted too, see is_drafted).
-DRAFTED_MODELS = (Quiz, Checklist, Module)
+DRAFTED_MODELS = (Quiz, Checklist, Module, Pathway)
+STAGE_PROTECTED = _lazy("The stage “%(stage)s” cannot leave the pathway: records depend on it.")
 DRAFT_DOES_NOT_FIT = _lazy(
     "The draft no longer fits the published content (for example, an item's slug is now "
     "taken). Withdraw it and edit again."
@@ -97,6 +102,10 @@ def _items(checklist: Checklist):
     return ChecklistItem.all_objects.filter(checklist=checklist, clinic__isnull=True)
 
 
+def _stages(pathway: Pathway):
+    return PathwayModule.objects.filter(pathway=pathway).order_by("order", "pk")
+
+
 def known_pks(obj) -> dict[str, set[int]]:
     """The ids of the rows ``obj`` has now (retired ones too): a row of a
     payload read later whose id is not here is new in the draft."""
@@ -109,6 +118,8 @@ def known_pks(obj) -> dict[str, set[int]]:
         }
     if isinstance(obj, Checklist):
         return {"items": set(_items(obj).values_list("pk", flat=True))}
+    if isinstance(obj, Pathway):
+        return {"stages": set(_stages(obj).values_list("pk", flat=True))}
     return {}
 
 
@@ -163,10 +174,7 @@ def content_payload_read(obj, *, known: dict[str, set[int]] | None = None) -> di
     if isinstance(obj, Pathway):
         return {
             "fields": {name: getattr(obj, name) for name in PATHWAY_FIELDS},
-            "stages": [
-                {"pk": row.pk, "module_id": row.module_id, "order": row.order}
-                for row in obj.pathway_modules.order_by("order", "pk")
-            ],
+            "stages": [_row(row, STAGE_FIELDS, known.get("stages")) for row in _stages(obj)],
         }
     raise TypeError(f"{type(obj).__name__} has no drafts")
 
@@ -261,6 +269,8 @@ def payload_apply(obj, payload: dict, *, keep_new_pks: bool = False) -> None:
             keep_new_pks=keep_new_pks,
             now=now,
         )
+    elif isinstance(obj, Pathway):
+        _stages_set(obj, payload["stages"], keep_new_pks=keep_new_pks)
     elif isinstance(obj, Module):
         orders = {row["pk"]: row["order"] for row in payload["lessons"]}
         for lesson in Lesson.objects.filter(module=obj, pk__in=orders):
@@ -268,6 +278,32 @@ def payload_apply(obj, payload: dict, *, keep_new_pks: bool = False) -> None:
                 lesson.order = orders[lesson.pk]
                 lesson.save(update_fields=["order", "updated_at"])
     obj.save()
+
+
+def _stages_set(pathway: Pathway, rows, *, keep_new_pks: bool) -> None:
+    """The pathway's stages become ``rows``. A stage the draft dropped leaves
+    the pathway: its link row is deleted (patients' records point at the
+    stage's lessons and quiz, which stay), unless something protects it."""
+    existing = {link.pk: link for link in _stages(pathway)}
+    kept = {row["pk"] for row in rows if not row.get("new")}
+    for pk, link in existing.items():
+        if pk in kept:
+            continue
+        if governance.has_patient_records(link):
+            raise EducationError(STAGE_PROTECTED % {"stage": link.module})
+        try:
+            link.delete()
+        except ProtectedError as error:
+            raise EducationError(STAGE_PROTECTED % {"stage": link.module}) from error
+    for row in rows:
+        link = None if row.get("new") else existing.get(row["pk"])
+        if link is None:
+            link = PathwayModule(pathway=pathway)
+            if keep_new_pks and not PathwayModule.objects.filter(pk=row["pk"]).exists():
+                link.pk = row["pk"]  # the draft's id for it, so an open form still matches
+        if link._state.adding or (link.module_id, link.order) != (row["module_id"], row["order"]):
+            link.module_id, link.order = row["module_id"], row["order"]
+            link.save(force_insert=link._state.adding)
 
 
 # --- Drafts ---------------------------------------------------------------
@@ -389,7 +425,10 @@ def _approval_check(draft: ContentDraft, obj, actor) -> None:
 def payload_problems(obj, payload: dict) -> list[str]:
     """What stops a quiz draft from being published: each question needs two
     choices or more, a correct one, and only one if it is single choice or
-    true or false."""
+    true or false. A pathway needs a stage, each a library stage that is not
+    retired."""
+    if isinstance(obj, Pathway):
+        return _pathway_problems(payload)
     if not isinstance(obj, Quiz):
         return []
     problems = []
@@ -402,6 +441,22 @@ def payload_problems(obj, payload: dict) -> list[str]:
             problems.append(_("“%(prompt)s” needs a correct answer.") % values)
         elif correct > 1 and question["kind"] != Question.Kind.MULTIPLE:
             problems.append(_("“%(prompt)s” may have only one correct answer.") % values)
+    return problems
+
+
+def _pathway_problems(payload: dict) -> list[str]:
+    if not payload["stages"]:
+        return [_("A pathway needs at least one stage.")]
+    modules = Module.objects.in_bulk([row["module_id"] for row in payload["stages"]])
+    problems = []
+    for row in payload["stages"]:
+        module = modules.get(row["module_id"])
+        if module is None or module.clinic_id is not None:
+            problems.append(_("A pathway's stages are the library's stages."))
+        elif module.status == PublishStatus.RETIRED:
+            problems.append(
+                _("“%(stage)s” is retired: take it out of the pathway.") % {"stage": module}
+            )
     return problems
 
 

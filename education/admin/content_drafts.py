@@ -1,9 +1,9 @@
-"""Drafts of published quizzes, checklists and modules, and of a clinic's
-own stages and checklist items, in the admin.
+"""Drafts of published quizzes, checklists, modules and pathways, and of a
+clinic's own stages and checklist items, in the admin.
 
-The change form of a quiz, question, checklist or module that patients may
-have seen, or of a clinic's own stage or checklist item, runs inside a
-transaction that is always rolled back: the open draft is applied first (so
+The change form of a quiz, question, checklist, module or pathway that
+patients may have seen, or of a clinic's own stage or checklist item, runs
+inside a transaction that is always rolled back: the open draft is applied first (so
 the form shows it), Django's own form and inline formsets validate and save
 as usual, and the result is read back as the draft's payload. Nothing
 patients see changes. Another library editor approves and publishes a
@@ -258,7 +258,7 @@ class DraftedAdminMixin:
                 drafting.payload_apply(
                     type(target)._base_manager.get(pk=target.pk), draft.payload, keep_new_pks=True
                 )
-        except IntegrityError:
+        except (IntegrityError, EducationError):
             messages.error(request, drafting.DRAFT_DOES_NOT_FIT)
 
     def save_related(self, request, form, formsets, change):

@@ -1,13 +1,13 @@
 """Admin pages of the shared library other than lessons: pathways, modules,
 quizzes and their questions, checklists, glossary and therapies. An edit of a
-published module, quiz (or one of its questions) or checklist is saved as its
-draft (``content_drafts.py``)."""
+published pathway, module, quiz (or one of its questions) or checklist is
+saved as its draft (``content_drafts.py``)."""
 
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from .. import drafting, models
+from .. import drafting, governance, models
 from .base import LibraryAdmin, LibraryInline, RetirableInline, VersionedAdmin
 from .content_drafts import DraftedAdminMixin
 
@@ -21,9 +21,17 @@ class PathwayModuleInline(LibraryInline, admin.TabularInline):
     ordering = ["order"]
     autocomplete_fields = ["module"]
 
+    def has_delete_permission(self, request, obj=None):
+        # In a published pathway's draft, taking a stage out is part of the
+        # draft; publishing it deletes no patient record.
+        if getattr(request, "_content_drafting", None) is not None:
+            return governance.may_edit_library(request.user)
+        return super().has_delete_permission(request, obj)
+
 
 @admin.register(models.Pathway)
-class PathwayAdmin(VersionedAdmin):
+class PathwayAdmin(DraftedAdminMixin, VersionedAdmin):
+    locked_fields = ("slug",)
     list_display = ["title", "slug", "status", "version_badge", "checklist"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}

@@ -75,7 +75,7 @@ def _payload(apps, model_name, obj):
     else:
         PathwayModule = apps.get_model("education", "PathwayModule")
         payload["stages"] = [
-            {"pk": row.pk, "module_id": row.module_id, "order": row.order}
+            {"module_id": row.module_id, "order": row.order, "pk": row.pk, "new": False}
             for row in PathwayModule.objects.filter(pathway=obj).order_by("order", "pk")
         ]
     return _normal(payload)

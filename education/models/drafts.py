@@ -1,9 +1,9 @@
-"""Drafts of published quizzes, checklists and modules.
+"""Drafts of published quizzes, checklists, modules and pathways.
 
-An edit of a quiz, checklist or module that patients may have seen is saved as
-a ``ContentDraft``: a JSON ``payload`` of everything patients see of it (a
-quiz's questions and their choices, a checklist's items, a module's lesson
-order), each row with its id (a row the draft adds is marked ``new``).
+An edit of a quiz, checklist, module or pathway that patients may have seen is
+saved as a ``ContentDraft``: a JSON ``payload`` of everything patients see of
+it (a quiz's questions and their choices, a checklist's items, a module's
+lesson order, a pathway's stages), each row with its id (a row the draft adds is marked ``new``).
 Patients keep seeing the published rows until another library editor approves
 and publishes the draft (``education/drafting.py``).
 """

@@ -16,10 +16,9 @@ from django.db.models import ProtectedError
 from accounts.models import User
 from education import drafting, services
 from education.curriculum.loader import CURRICULUM_DIR, load_curriculum
-from education.governance import library_editors_group
 from education.library_versions import SYSTEM_CURRICULUM
 from education.models import Checklist, ContentVersion, Module, Pathway, PathwayModule, Quiz
-from tests.builders import make_clinic, make_staff
+from tests.builders import make_staff
 from tests.conftest import login_client
 from tests.education.clinic_content import make_clinic_stage
 from tests.education.test_clinic_content_drafts import save_form, saved, stage_url
@@ -32,19 +31,6 @@ from tests.education.test_content_drafts import (
 )
 
 BASE = "/admin/education/contentversion/"
-
-
-@pytest.fixture
-def reviewer(db):
-    """A second library editor."""
-    user = make_staff(
-        clinic=make_clinic(name="ConsultReady reviewers", slug="reviewers"),
-        role=User.Role.CLINICIAN,
-        full_name="Rev Iewer",
-        is_staff=True,
-    )
-    user.groups.add(library_editors_group())
-    return user
 
 
 @pytest.fixture
