@@ -49,9 +49,7 @@ def test_only_the_changed_question_reads_as_an_earlier_version(patient, pathway)
     assert not by_question[unchanged.pk].answered_an_earlier_version
 
 
-def test_the_brief_says_a_misunderstood_question_changed_since(
-    patient, pathway, clinician_client
-):
+def test_the_brief_says_a_misunderstood_question_changed_since(patient, pathway, clinician_client):
     from tests.builders import wrong_answers
 
     module = stages(pathway)[0]
