@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -155,6 +156,8 @@ def main() -> None:
         "--cold", action="store_true", help="empty the cache before each page request"
     )
     args = parser.parse_args()
+    if args.cold and settings.SESSION_ENGINE.endswith(".cache"):
+        parser.error("--cold empties the cache, which holds the sessions here (REDIS_URL)")
     if args.profile:
         profile(args.profile, args.rounds, args.sort, args.lines)
         return
