@@ -64,6 +64,13 @@ def rows(client, patient) -> tuple[str, str]:
     return week, table
 
 
+@pytest.fixture(autouse=True)
+def _rows_in_process_empty():
+    """The tests here count reads of the shared cache: start with no row kept in the
+    process (a row kept there is current anyway: its key is what it shows)."""
+    clinic_views._ROWS_IN_PROCESS.clear()
+
+
 @pytest.fixture
 def booked(clinic, pathway, clinician):
     """A patient whose consultation was an hour ago: on the week list whatever the
@@ -86,11 +93,24 @@ def _update(patient, **fields):
 
 def test_rows_are_served_from_the_cache_the_second_time(clinician_client, booked):
     first = rows(clinician_client, booked)
+    clinic_views._ROWS_IN_PROCESS.clear()  # another worker process: the shared cache only
     with mock.patch.object(clinic_views, "cache", wraps=cache) as spy:
         assert rows(clinician_client, booked) == first
     # One round trip to read; every row was found, so nothing is written.
     assert spy.get_many.call_count == 1
     assert spy.set_many.call_count == 0
+    # Then from the process: the shared cache is not asked at all.
+    with mock.patch.object(clinic_views, "cache", wraps=cache) as spy:
+        assert rows(clinician_client, booked) == first
+    assert spy.get_many.call_count == 0
+    assert spy.set_many.call_count == 0
+
+
+def test_rows_kept_in_the_process_are_bounded(clinician_client, booked, monkeypatch):
+    monkeypatch.setattr(clinic_views, "ROWS_IN_PROCESS_MAX", 3)
+    for _ in range(3):
+        rows(clinician_client, booked)  # a table row, a week row and the filter form
+        assert len(clinic_views._ROWS_IN_PROCESS) <= 3
 
 
 def test_renamed_patient(clinician_client, booked):
