@@ -41,9 +41,11 @@ migrate: venv
 # On an empty database the first edition is published first, then the current
 # files as new versions over it: the demo patient read stage 1 in the first
 # edition and sees "Updated since you read it" on each lesson that changed.
+# The current files correct facts of the first edition, so the library version
+# they make is a correction: no clinic can pin the first edition.
 seed: migrate
 	$(DEV_ENV) $(PY) manage.py load_curriculum --directory education/curriculum/editions/first --only-if-empty
-	$(DEV_ENV) $(PY) manage.py load_curriculum
+	$(DEV_ENV) $(PY) manage.py load_curriculum --correction "Corrects facts of the first edition."
 	$(DEV_ENV) $(PY) manage.py seed_demo --patients 40
 
 # One tasks worker (reminder e-mails) beside the web server, stopped with it.

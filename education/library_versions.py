@@ -7,6 +7,12 @@ lesson text of the pinned version (from the lessons' immutable
 ``LessonVersion`` rows), and a library lesson first published after it stays
 out of their pathway, until the admin moves the clinic on. Each step writes an
 audit event: ``education.library.published`` and ``education.library.chosen``.
+
+A library version that corrects a fact is marked as a correction
+(``education.library.correction``): every clinic then reads at least that
+version, a clinic pinned to an older one included, and no clinic may pin an
+older one. A pinned version keeps a clinic's wording stable; it never keeps a
+wrong fact in front of its patients.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Clinic
 from audit.services import audit_record
 
-from .models import ClinicLibrary, Lesson, LibraryVersion, PublishStatus
+from .models import ClinicLibrary, Lesson, LibraryCorrection, LibraryVersion, PublishStatus
 from .recompute import readiness_recompute_after_commit
 from .services.errors import EducationError
 
@@ -70,6 +76,41 @@ def library_version_record(*, actor=None, change_note: str = "", request=None):
     return version
 
 
+def library_version_floor() -> LibraryVersion | None:
+    """The newest library version marked as a correction: none older may be
+    read or pinned."""
+    correction = LibraryCorrection.objects.select_related("version").first()
+    return correction.version if correction else None
+
+
+@transaction.atomic
+def library_version_mark_correction(
+    *, version: LibraryVersion, note: str, actor=None, request=None
+) -> LibraryCorrection:
+    """Mark ``version`` as correcting a fact: clinics pinned to an older
+    version read it from now on. Without an actor it is the shipped
+    curriculum file that says so (``load_curriculum --correction``)."""
+    existing = LibraryCorrection.objects.filter(version=version).first()
+    if existing is not None:
+        return existing
+    marker = actor if getattr(actor, "is_authenticated", False) else None
+    correction = LibraryCorrection.objects.create(
+        version=version,
+        note=(note or version.change_note or _("Corrects a fact."))[:300],
+        marked_by=marker,
+        marked_by_name=str(marker) if marker else SYSTEM_CURRICULUM,
+    )
+    audit_record(
+        action="education.library.correction",
+        actor=marker,
+        request=request,
+        detail={"model": "education.libraryversion", "id": version.pk, "version": version.number},
+    )
+    # Clinics pinned to an older version now read this one.
+    readiness_recompute_after_commit(clinic_id=None)
+    return correction
+
+
 @transaction.atomic
 def clinic_library_choose(
     *, clinic: Clinic, version: LibraryVersion | None, actor, request=None
@@ -79,6 +120,15 @@ def clinic_library_choose(
     moves the content revision)."""
     if version is not None and version.pk is None:
         raise EducationError(_("Choose a published library version."))
+    floor = library_version_floor()
+    if version is not None and floor is not None and version.number < floor.number:
+        raise EducationError(
+            _(
+                "Library version %(number)s corrects a fact, so no clinic may read an older "
+                "version. Choose version %(number)s or a newer one."
+            )
+            % {"number": floor.number}
+        )
     choice, _created = ClinicLibrary.objects.select_for_update().get_or_create(clinic=clinic)
     if not _created and choice.version_id == (version.pk if version else None):
         return choice

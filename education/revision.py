@@ -26,6 +26,7 @@ CONTENT_MODELS = (
     models.ChecklistItem,
     models.Choice,
     models.ClinicLibrary,
+    models.LibraryCorrection,
     models.GlossaryTerm,
     models.Lesson,
     models.LessonSource,

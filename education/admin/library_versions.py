@@ -42,12 +42,42 @@ def _changes_table(older, newer):
     return format_html("<ul>{}</ul>", format_html_join("", "<li>{}: {}</li>", rows))
 
 
+@admin.action(description=_("Mark as a correction every clinic reads (it corrects a fact)"))
+def mark_correction(modeladmin, request, queryset):
+    if not governance.may_edit_library(request.user):
+        raise PermissionDenied
+    if queryset.count() != 1:
+        modeladmin.message_user(request, _gettext("Choose one library version."), messages.ERROR)
+        return
+    version = queryset.get()
+    library_versions.library_version_mark_correction(
+        version=version, note=version.change_note, actor=request.user, request=request
+    )
+    modeladmin.message_user(
+        request,
+        _gettext(
+            "Library version %(number)s is a correction: every clinic reads it or a newer "
+            "version, including clinics pinned to an older one."
+        )
+        % {"number": version.number},
+        messages.SUCCESS,
+    )
+
+
 @admin.register(LibraryVersion)
 class LibraryVersionAdmin(RecordAdminMixin, admin.ModelAdmin):
-    list_display = ["number", "published_at", "approver_name", "change_note", "lesson_count"]
-    fields = ["number", "published_at", "approver_name", "change_note", "changes"]
+    list_display = [
+        "number",
+        "published_at",
+        "approver_name",
+        "change_note",
+        "lesson_count",
+        "is_correction",
+    ]
+    fields = ["number", "published_at", "approver_name", "change_note", "correction", "changes"]
     readonly_fields = fields
     ordering = ["-number"]
+    list_select_related = ["correction"]
 
     def allowed(self, request):
         user = request.user
@@ -57,7 +87,28 @@ class LibraryVersionAdmin(RecordAdminMixin, admin.ModelAdmin):
         return False
 
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
-        return {}
+        if not governance.may_edit_library(request.user):
+            return {}
+        return {
+            "mark_correction": (
+                mark_correction,
+                "mark_correction",
+                mark_correction.short_description,
+            )
+        }
+
+    @admin.display(description=_("correction"), boolean=True)
+    def is_correction(self, obj):
+        return hasattr(obj, "correction")
+
+    @admin.display(description=_("correction"))
+    def correction(self, obj):
+        correction = getattr(obj, "correction", None)
+        if correction is None:
+            return _("No: a clinic may pin an older version.")
+        return format_html(
+            "{} ({}, {})", correction.note, correction.marked_by_name, correction.marked_at.date()
+        )
 
     @admin.display(description=_("library lessons"))
     def lesson_count(self, obj):
@@ -77,7 +128,16 @@ class ClinicLibraryForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["version"]
-        field.queryset = LibraryVersion.objects.order_by("-number")
+        versions = LibraryVersion.objects.order_by("-number")
+        floor = library_versions.library_version_floor()
+        if floor is not None:
+            # Older versions hold a fact a later version corrects.
+            versions = versions.filter(number__gte=floor.number)
+            field.help_text = _gettext(
+                "Versions older than %(number)s are not offered: version %(number)s corrects "
+                "a fact."
+            ) % {"number": floor.number}
+        field.queryset = versions
         field.empty_label = _gettext("Follow the latest library version")
         field.label = _gettext("Library version your patients read")
 
@@ -91,7 +151,7 @@ class ClinicLibraryAdmin(admin.ModelAdmin):
     form = ClinicLibraryForm
     list_display = ["clinic", "reads", "chosen_by", "chosen_at"]
     list_select_related = ["clinic", "version", "chosen_by"]
-    readonly_fields = ["clinic", "latest", "what_would_change"]
+    readonly_fields = ["clinic", "reads", "latest", "what_would_change"]
 
     def _may(self, request, obj=None) -> bool:
         user = request.user
@@ -148,6 +208,8 @@ class ClinicLibraryAdmin(admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
     def save_model(self, request, obj, form, change):
+        # The form offers no version older than the newest correction; the
+        # service refuses one all the same.
         library_versions.clinic_library_choose(
             clinic=obj.clinic, version=obj.version, actor=request.user, request=request
         )
@@ -167,6 +229,12 @@ class ClinicLibraryAdmin(admin.ModelAdmin):
     def reads(self, obj):
         if obj.version_id is None:
             return _gettext("the latest library version")
+        floor = library_versions.library_version_floor()
+        if floor is not None and floor.number > obj.version.number:
+            return _gettext("%(floor)s (a correction; pinned: %(pinned)s)") % {
+                "floor": floor,
+                "pinned": obj.version,
+            }
         return str(obj.version)
 
     @admin.display(description=_("latest library version"))

@@ -30,7 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from education import governance, models, publishing, services
-from education.library_versions import library_version_record
+from education.library_versions import library_version_mark_correction, library_version_record
 from education.revision import content_revision_bump
 
 CURRICULUM_DIR = Path(__file__).resolve().parent
@@ -339,12 +339,18 @@ def curriculum_loaded() -> bool:
 
 
 def load_curriculum(
-    *, directory: Path = CURRICULUM_DIR, force: bool = False, only_if_empty: bool = False
+    *,
+    directory: Path = CURRICULUM_DIR,
+    force: bool = False,
+    only_if_empty: bool = False,
+    correction: str = "",
 ) -> LoadReport:
     """Therapies and glossary first (lessons point to therapies), then each
     module file, then the pathway that lists the modules. With
     ``only_if_empty`` nothing is loaded into a database that already holds a
-    curriculum (how the demo loads the first edition once)."""
+    curriculum (how the demo loads the first edition once). With ``correction``
+    (what the load corrects), the library version it makes is marked as a
+    correction every clinic reads, pinned or not."""
     report = LoadReport()
     if only_if_empty and curriculum_loaded():
         return report
@@ -376,6 +382,8 @@ def load_curriculum(
             report.files_skipped.append("pathway.yaml")
         if report.files_loaded:
             # One library version for the whole load, not one a lesson.
-            library_version_record(change_note=CHANGE_NOTE)
+            version = library_version_record(change_note=CHANGE_NOTE)
+            if version is not None and correction:
+                library_version_mark_correction(version=version, note=correction)
             content_revision_bump()  # retirements are bulk updates that send no signal
     return report

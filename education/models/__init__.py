@@ -15,7 +15,7 @@ from .content import (
 )
 from .content_versions import ContentVersion
 from .drafts import ContentDraft
-from .library import ClinicLibrary, LibraryVersion
+from .library import ClinicLibrary, LibraryCorrection, LibraryVersion
 from .outcomes import ConsultationOutcome
 from .progress import (
     AttemptAnswer,
@@ -53,6 +53,7 @@ __all__ = [
     "LessonDraft",
     "LessonSource",
     "LessonVersion",
+    "LibraryCorrection",
     "LibraryVersion",
     "Module",
     "Pathway",

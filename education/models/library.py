@@ -86,3 +86,42 @@ class ClinicLibrary(models.Model):
             "clinic": self.clinic,
             "number": self.version.number,
         }
+
+
+class LibraryCorrection(models.Model):
+    """A library version every clinic reads at least, because it corrects a
+    fact: a clinic pinned to an older version reads this one, and no clinic
+    may pin an older one. Written once; never changed or deleted."""
+
+    version = models.OneToOneField(
+        LibraryVersion,
+        verbose_name=_("library version"),
+        on_delete=models.PROTECT,
+        related_name="correction",
+    )
+    note = models.CharField(_("what it corrects"), max_length=300)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("marked by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    marked_by_name = models.CharField(_("marked by"), max_length=200)
+    marked_at = models.DateTimeField(_("marked at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-version__number"]
+        verbose_name = _("library correction")
+        verbose_name_plural = _("library corrections")
+
+    def __str__(self):
+        return _("Library version %(number)s corrects a fact") % {"number": self.version.number}
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise models.ProtectedError("A library correction is never changed.", {self})
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise models.ProtectedError("A library correction is never deleted.", {self})

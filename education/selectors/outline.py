@@ -148,7 +148,9 @@ def _pathway_outline_build(pathway: models.Pathway, clinic_id: int | None) -> Ou
 
 
 def clinic_library_version(clinic_id: int | None) -> models.LibraryVersion | None:
-    """The library version a clinic pinned; None when it follows the latest."""
+    """The library version a clinic's patients read: the one it pinned, or
+    the newest correction when that is newer (a pin never keeps a corrected
+    fact); None when it follows the latest."""
     if not clinic_id:
         return None
     choice = (
@@ -156,7 +158,12 @@ def clinic_library_version(clinic_id: int | None) -> models.LibraryVersion | Non
         .select_related("version")
         .first()
     )
-    return choice.version if choice else None
+    if choice is None:
+        return None
+    correction = models.LibraryCorrection.objects.select_related("version").first()
+    if correction is not None and correction.version.number > choice.version.number:
+        return correction.version
+    return choice.version
 
 
 def _library_lessons_pin(modules: list[models.Module], pinned: models.LibraryVersion) -> None:

@@ -13,9 +13,11 @@ from education.models import (
     Lesson,
     LessonSource,
     LessonVersion,
+    LibraryCorrection,
     LibraryVersion,
     PublishStatus,
 )
+from education.services import EducationError
 from tests.conftest import login_client
 from tests.education.pages import enrollment_of, lessons, stages
 from tests.education.test_governance_drafts import lesson_url
@@ -444,3 +446,83 @@ def test_a_draft_saved_recomputes_nothing(
             actor=library_editor,
         )
     assert callbacks == []
+
+
+# --- Corrections: a pin never keeps a corrected fact ------------------------------
+
+
+def test_a_correction_reaches_a_clinic_pinned_to_an_older_version(
+    library_editor, reviewer, lesson, patient, foreign_patient, clinic, clinic_admin
+):
+    pin(clinic, library_versions.library_version_latest(), clinic_admin)
+    publish_change(lesson, library_editor, reviewer)
+    assert NEW_SENTENCE not in login_client(patient).get(lesson_url(lesson)).content.decode()
+    latest = library_versions.library_version_latest()
+    library_versions.library_version_mark_correction(
+        version=latest, note="Fixes a wrong figure.", actor=reviewer
+    )
+    assert NEW_SENTENCE in login_client(patient).get(lesson_url(lesson)).content.decode()
+    event = AuditEvent.objects.get(action="education.library.correction")
+    assert event.actor == reviewer and event.detail["version"] == latest.number
+    # A later ordinary change is not forced on the pinned clinic.
+    publish_change(lesson, library_editor, reviewer, sentence="A later plain sentence.")
+    assert "A later plain sentence." not in (
+        login_client(patient).get(lesson_url(lesson)).content.decode()
+    )
+    assert "A later plain sentence." in (
+        login_client(foreign_patient).get(lesson_url(lesson)).content.decode()
+    )
+
+
+def test_no_clinic_may_pin_a_version_older_than_a_correction(
+    library_editor, reviewer, lesson, clinic, clinic_admin, clinic_admin_client
+):
+    older = library_versions.library_version_latest()
+    publish_change(lesson, library_editor, reviewer)
+    corrected = library_versions.library_version_latest()
+    library_versions.library_version_mark_correction(version=corrected, note="", actor=reviewer)
+    with pytest.raises(EducationError, match="corrects a fact"):
+        pin(clinic, older, clinic_admin)
+    url = clinic_admin_client.get("/admin/education/cliniclibrary/")["Location"]
+    page = clinic_admin_client.get(url).content.decode()
+    assert f'value="{corrected.pk}"' in page and f'value="{older.pk}"' not in page
+    response = clinic_admin_client.post(url, {"version": older.pk})
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    assert not ClinicLibrary.objects.filter(clinic=clinic, version=older).exists()
+
+
+def test_only_library_editors_mark_a_correction(
+    library_editor_client, clinic_admin_client, pathway
+):
+    version = library_versions.library_version_latest()
+    data = {"action": "mark_correction", "_selected_action": [version.pk]}
+    clinic_admin_client.post("/admin/education/libraryversion/", data)
+    assert not LibraryCorrection.objects.exists()
+    response = library_editor_client.post("/admin/education/libraryversion/", data, follow=True)
+    assert "is a correction" in response.content.decode()
+    assert LibraryCorrection.objects.get().version == version
+
+
+def test_load_curriculum_marks_its_version_as_a_correction_when_asked(db):
+    from education.curriculum.loader import CURRICULUM_DIR, load_curriculum
+
+    load_curriculum(directory=CURRICULUM_DIR / "editions" / "first")
+    load_curriculum(correction="Corrects facts of the first edition.")
+    correction = LibraryCorrection.objects.get()
+    assert correction.version == library_versions.library_version_latest()
+    assert correction.version.number == 2
+    assert correction.marked_by is None and correction.note.startswith("Corrects facts")
+    load_curriculum(correction="Again.")  # unchanged files: no new version, no new correction
+    assert LibraryCorrection.objects.count() == 1
+
+
+def test_a_correction_is_never_changed_or_deleted(reviewer, pathway):
+    from django.db.models import ProtectedError
+
+    correction = library_versions.library_version_mark_correction(
+        version=library_versions.library_version_latest(), note="x", actor=reviewer
+    )
+    with pytest.raises(ProtectedError):
+        correction.delete()
+    with pytest.raises(ProtectedError):
+        correction.save()
