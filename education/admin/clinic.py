@@ -90,10 +90,13 @@ class ClinicOwnedAdmin:
 
 
 class ClinicLessonInline(admin.TabularInline):
+    """The stage's lessons in order; the order is the only thing changed here
+    (a published stage's new order is part of its draft)."""
+
     model = ClinicLesson
     extra = 0
     fields = ["order", "title", "evidence_label", "status", "version"]
-    readonly_fields = fields
+    readonly_fields = ["title", "evidence_label", "status", "version"]
     ordering = ["order"]
     show_change_link = True
     can_delete = False
@@ -105,7 +108,8 @@ class ClinicLessonInline(admin.TabularInline):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return False
+        clinic_id = None if obj is None else obj.clinic_id
+        return governance.may_edit_clinic_content(request.user, clinic_id)
 
 
 # --- Publishing and withdrawing drafts, alone ------------------------------------

@@ -209,7 +209,8 @@ class LessonAdmin(VersionedAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.was_published:
-            fields += ["module", "slug"]
+            # Its place in the stage is part of the stage's draft.
+            fields += ["module", "slug", "order"]
         return fields
 
     def get_prepopulated_fields(self, request, obj=None):

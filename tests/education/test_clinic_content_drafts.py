@@ -391,3 +391,27 @@ def test_each_step_is_filed_under_the_clinic_and_publishing_recomputes_its_readi
     )
     assert stage_event.detail["version"] == 2 and stage_event.detail["edited_by"] == clinic_admin.pk
     assert Module.objects.get(pk=stage.pk).version == 2
+
+
+def test_a_new_lesson_order_in_a_clinic_stage_waits_for_its_admin_to_publish(
+    clinic_admin_client, clinic, patient_client
+):
+    stage = make_clinic_stage(clinic, lessons=2, slug="two-lessons")
+    one, two = stage.lessons.order_by("order")
+    page = saved(
+        save_form(
+            clinic_admin_client,
+            stage_url(stage),
+            **{"lessons-0-order": "5", "lessons-1-order": "0"},
+        )
+    )
+    assert "Saved as a draft" in page
+    assert list(stage.lessons.order_by("order")) == [one, two]
+    saved(save_form(clinic_admin_client, stage_url(stage), submit_for_review="on"))
+    assert list(stage.lessons.order_by("order")) == [two, one]
+
+
+def test_a_published_lessons_order_is_not_changed_on_its_own_page(clinic_admin_client, stage):
+    lesson = stage.lessons.get()
+    page = clinic_admin_client.get(f"{BASE}cliniclesson/{lesson.pk}/change/").content.decode()
+    assert 'name="order"' not in page
