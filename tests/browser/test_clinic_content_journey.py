@@ -26,7 +26,7 @@ def _publish_selected(page, base, name, pk):
     page.locator(f"input[name=_selected_action][value='{pk}']").check()
     page.locator("select[name=action]").select_option(value="publish")
     page.locator("button[name=index]").click()
-    page.wait_for_load_state()
+    page.wait_for_load_state("networkidle")
     expect(page.locator(".messagelist")).to_contain_text("Published.")
 
 
@@ -47,7 +47,7 @@ def test_clinic_admin_adds_and_publishes_a_stage_only_their_patients_see(
     page.locator("#id_title").fill("Your visit at Demo Hair Clinic")
     page.locator("#id_summary").fill("What to bring on the day.")
     page.locator("input[name=_save]").click()
-    page.wait_for_load_state()
+    page.wait_for_load_state("networkidle")
     stage = Module.objects.get(title="Your visit at Demo Hair Clinic")
     assert stage.clinic == clinic
 
@@ -60,7 +60,7 @@ def test_clinic_admin_adds_and_publishes_a_stage_only_their_patients_see(
     page.locator("#id_sources-0-title").fill("The clinic")
     page.locator("#id_sources-0-url").fill("https://example.org/")
     page.locator("input[name=_save]").click()
-    page.wait_for_load_state()
+    page.wait_for_load_state("networkidle")
     lesson = Lesson.objects.get(title="What to bring")
     _publish_selected(page, base, "cliniclesson", lesson.pk)
     _publish_selected(page, base, "clinicmodule", stage.pk)

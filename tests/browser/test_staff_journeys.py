@@ -96,7 +96,7 @@ def test_clinician_filters_reads_brief_closes_flag_reviews_and_exports(
     expect(discuss).to_contain_text("Unsure.")
 
     discuss.get_by_role("button", name="Mark discussed").click()
-    page.wait_for_load_state()
+    page.wait_for_load_state("networkidle")
     expect(page.locator("section[aria-labelledby=discuss-heading]")).to_contain_text("0 open flags")
     checklist = page.locator("section[aria-labelledby=checklist-heading]")
     expect(checklist.get_by_text("Open flag", exact=True)).to_have_count(0)
@@ -107,7 +107,7 @@ def test_clinician_filters_reads_brief_closes_flag_reviews_and_exports(
     review.get_by_label("Needs follow-up").check()
     review.get_by_role("textbox", name="Note (optional)").fill("Talk through the PRP evidence.")
     review.get_by_role("button", name="Record review").click()
-    page.wait_for_load_state()
+    page.wait_for_load_state("networkidle")
     expect(page.locator("section[aria-labelledby=reviews-heading]")).to_contain_text(
         "Talk through the PRP evidence."
     )
@@ -149,7 +149,7 @@ def test_library_editor_publishes_edited_lesson_and_reader_sees_it_was_updated(
     page.locator("#id_change_note").fill("A paragraph on what to expect.")
     page.locator("#id_submit_for_review").check()
     page.locator("input[name=_save]").click()
-    page.wait_for_load_state()
+    page.wait_for_load_state("networkidle")
     lesson.refresh_from_db()
     assert "A new paragraph added by the library editor" not in lesson.body  # a draft only
 
@@ -162,7 +162,7 @@ def test_library_editor_publishes_edited_lesson_and_reader_sees_it_was_updated(
         approver.locator(f"input[name=_selected_action][value='{draft.pk}']").check()
         approver.locator("select[name=action]").select_option(value="approve_and_publish")
         approver.locator("button[name=index]").click()
-        approver.wait_for_load_state()
+        approver.wait_for_load_state("networkidle")
         expect(approver.locator(".messagelist")).to_contain_text("published as a new version")
     finally:
         review.close()
