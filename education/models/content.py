@@ -115,6 +115,35 @@ class Retirable(models.Model):
         base_manager_name = "all_objects"
 
 
+class WrittenOnceQuerySet(models.QuerySet):
+    """Rows written once are not changed or deleted in bulk either."""
+
+    def update(self, **kwargs):
+        raise models.ProtectedError(f"A {self.model._meta.verbose_name} is never changed.", set())
+
+    def delete(self):
+        raise models.ProtectedError(f"A {self.model._meta.verbose_name} is never deleted.", set())
+
+
+class WrittenOnce(models.Model):
+    """A record written once and never changed or deleted: a published
+    version of content, a library version, a correction. Patients' records
+    and the audit trail point at them as they were."""
+
+    objects = WrittenOnceQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise models.ProtectedError(f"A {self._meta.verbose_name} is never changed.", {self})
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise models.ProtectedError(f"A {self._meta.verbose_name} is never deleted.", {self})
+
+
 def unique_per(model: str, *fields: str, what: str = "unique", **options):
     """At most one ``model`` row per value of ``fields``; the constraint is
     named ``education_<model>_<what>``, as the migrations know it."""

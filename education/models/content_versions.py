@@ -13,20 +13,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .content import unique_per
+from .content import WrittenOnce, unique_per
 
 
-class KeptQuerySet(models.QuerySet):
-    """Versions in bulk are not changed or deleted either."""
-
-    def update(self, **kwargs):
-        raise models.ProtectedError("A published content version is never changed.", set())
-
-    def delete(self):
-        raise models.ProtectedError("A published content version is never deleted.", set())
-
-
-class ContentVersion(models.Model):
+class ContentVersion(WrittenOnce):
     content_type = models.ForeignKey(
         ContentType, verbose_name=_("kind of content"), on_delete=models.PROTECT, related_name="+"
     )
@@ -63,8 +53,6 @@ class ContentVersion(models.Model):
     approver_name = models.CharField(_("approver"), max_length=200)
     published_at = models.DateTimeField(_("published at"))
 
-    objects = KeptQuerySet.as_manager()
-
     class Meta:
         ordering = ["content_type", "object_id", "-version"]
         verbose_name = _("quiz, checklist or stage version")
@@ -77,11 +65,3 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return f"{self.title} v{self.version}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise models.ProtectedError("A published content version is never changed.", {self})
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise models.ProtectedError("A published content version is never deleted.", {self})

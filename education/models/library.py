@@ -11,8 +11,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .content import WrittenOnce
 
-class LibraryVersion(models.Model):
+
+class LibraryVersion(WrittenOnce):
     number = models.PositiveIntegerField(_("version"), unique=True)
     # {"<lesson id>": <lesson version>} for every library lesson published then.
     lessons = models.JSONField(_("lesson versions"), default=dict)
@@ -34,14 +36,6 @@ class LibraryVersion(models.Model):
 
     def __str__(self):
         return _("Library version %(number)s") % {"number": self.number}
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise models.ProtectedError("A library version is never changed.", {self})
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise models.ProtectedError("A library version is never deleted.", {self})
 
     def lesson_version(self, lesson_id: int) -> int | None:
         return self.lessons.get(str(lesson_id))
@@ -88,7 +82,7 @@ class ClinicLibrary(models.Model):
         }
 
 
-class LibraryCorrection(models.Model):
+class LibraryCorrection(WrittenOnce):
     """A library version every clinic reads at least, because it corrects a
     fact: a clinic pinned to an older version reads this one, and no clinic
     may pin an older one. Written once; never changed or deleted."""
@@ -117,11 +111,3 @@ class LibraryCorrection(models.Model):
 
     def __str__(self):
         return _("Library version %(number)s corrects a fact") % {"number": self.version.number}
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise models.ProtectedError("A library correction is never changed.", {self})
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise models.ProtectedError("A library correction is never deleted.", {self})

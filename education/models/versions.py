@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .content import EvidenceLabel, Lesson, LessonText, therapy_field, unique_per
+from .content import EvidenceLabel, Lesson, LessonText, WrittenOnce, therapy_field, unique_per
 
 
 def sources_parse(text: str) -> list[list[str]]:
@@ -111,7 +111,7 @@ class LessonDraft(LessonContent):
         return self.state in self.OPEN_STATES
 
 
-class LessonVersion(LessonContent):
+class LessonVersion(WrittenOnce, LessonContent):
     """One published version of a lesson, as patients read it. Written once
     by publishing; never changed or deleted."""
 
@@ -146,11 +146,3 @@ class LessonVersion(LessonContent):
 
     def __str__(self):
         return f"{self.title} v{self.version}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise models.ProtectedError("A published lesson version is never changed.", {self})
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise models.ProtectedError("A published lesson version is never deleted.", {self})

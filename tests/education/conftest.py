@@ -38,6 +38,11 @@ def reviewer(db):
 
 
 @pytest.fixture
+def reviewer_client(reviewer):
+    return login_client(reviewer)
+
+
+@pytest.fixture
 def library_editor_client(library_editor):
     return login_client(library_editor)
 

@@ -6,10 +6,8 @@ import uuid
 
 import pytest
 
-from accounts.models import User
 from audit.models import AuditEvent
 from education import services
-from education.governance import library_editors_group
 from education.models import (
     AttemptAnswer,
     ChecklistItem,
@@ -18,30 +16,12 @@ from education.models import (
     ContentDraft,
     Question,
 )
-from tests.builders import correct_answers, make_clinic, make_pathway, make_staff
+from tests.builders import correct_answers, make_pathway
 from tests.conftest import login_client
 from tests.education.pages import enrollment_of, read_stage
 from tests.education.test_governance import change_form_data
 
 NEW_PROMPT = "Which plain new prompt is this?"
-
-
-@pytest.fixture
-def reviewer(db):
-    """A second library editor."""
-    user = make_staff(
-        clinic=make_clinic(name="ConsultReady reviewers", slug="reviewers"),
-        role=User.Role.CLINICIAN,
-        full_name="Rev Iewer",
-        is_staff=True,
-    )
-    user.groups.add(library_editors_group())
-    return user
-
-
-@pytest.fixture
-def reviewer_client(reviewer):
-    return login_client(reviewer)
 
 
 @pytest.fixture
