@@ -45,7 +45,7 @@ from .models import (
     Quiz,
     content_clinic_id,
 )
-from .publishing import text_diff_html
+from .publishing import draft_submitted_mark, draft_withdrawn_mark, text_diff_html
 from .services.content import content_publish
 from .services.errors import EducationError
 
@@ -385,20 +385,13 @@ def content_draft_save(
 
 @transaction.atomic
 def content_draft_submit(*, draft: ContentDraft, actor, request=None) -> None:
-    if draft.state != ContentDraft.State.DRAFT:
-        raise EducationError(_("Only a draft can be submitted for review."))
-    draft.state = ContentDraft.State.SUBMITTED
-    draft.submitted_at = timezone.now()
-    draft.save(update_fields=["state", "submitted_at", "edited_at"])
+    draft_submitted_mark(draft)
     _audit("submitted", obj=draft.content_object, actor=actor, request=request, draft=draft.pk)
 
 
 @transaction.atomic
 def content_draft_withdraw(*, draft: ContentDraft, actor, request=None) -> None:
-    if not draft.is_open:
-        raise EducationError(_("Only an open draft can be withdrawn."))
-    draft.state = ContentDraft.State.WITHDRAWN
-    draft.save(update_fields=["state", "edited_at"])
+    draft_withdrawn_mark(draft)
     _audit("withdrawn", obj=draft.content_object, actor=actor, request=request, draft=draft.pk)
 
 

@@ -25,7 +25,14 @@ from django.utils.translation import gettext as _
 from accounts.models import Clinic
 from audit.services import audit_record
 
-from .models import ClinicLibrary, Lesson, LibraryCorrection, LibraryVersion, PublishStatus
+from .models import (
+    ClinicLibrary,
+    Lesson,
+    LibraryCorrection,
+    LibraryVersion,
+    PublishStatus,
+    library_version_floor,
+)
 from .recompute import readiness_recompute_after_commit
 from .services.errors import EducationError
 
@@ -76,13 +83,6 @@ def library_version_record(*, actor=None, change_note: str = "", request=None):
     return version
 
 
-def library_version_floor() -> LibraryVersion | None:
-    """The newest library version marked as a correction: none older may be
-    read or pinned."""
-    correction = LibraryCorrection.objects.select_related("version").first()
-    return correction.version if correction else None
-
-
 @transaction.atomic
 def library_version_mark_correction(
     *, version: LibraryVersion, note: str, actor=None, request=None
@@ -109,6 +109,13 @@ def library_version_mark_correction(
     # Clinics pinned to an older version now read this one.
     readiness_recompute_after_commit(clinic_id=None)
     return correction
+
+
+def clinic_library_choice(*, clinic_id: int) -> ClinicLibrary:
+    """A clinic's choice, made (following the latest) when it has none yet:
+    what its admin's page edits."""
+    choice, _created = ClinicLibrary.objects.get_or_create(clinic_id=clinic_id)
+    return choice
 
 
 @transaction.atomic

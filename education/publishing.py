@@ -113,22 +113,32 @@ def lesson_draft_save(
     return draft
 
 
-@transaction.atomic
-def lesson_draft_submit(*, draft: LessonDraft, actor, request=None) -> None:
-    if draft.state != LessonDraft.State.DRAFT:
+def draft_submitted_mark(draft) -> None:
+    """A draft (of a lesson or of other content) goes for review."""
+    if draft.state != draft.State.DRAFT:
         raise EducationError(_("Only a draft can be submitted for review."))
-    draft.state = LessonDraft.State.SUBMITTED
+    draft.state = draft.State.SUBMITTED
     draft.submitted_at = timezone.now()
     draft.save(update_fields=["state", "submitted_at", "edited_at"])
+
+
+def draft_withdrawn_mark(draft) -> None:
+    """An open draft is dropped; patients keep what they see."""
+    if not draft.is_open:
+        raise EducationError(_("Only an open draft can be withdrawn."))
+    draft.state = draft.State.WITHDRAWN
+    draft.save(update_fields=["state", "edited_at"])
+
+
+@transaction.atomic
+def lesson_draft_submit(*, draft: LessonDraft, actor, request=None) -> None:
+    draft_submitted_mark(draft)
     _audit("submitted", lesson=draft.lesson, actor=actor, request=request, draft=draft.pk)
 
 
 @transaction.atomic
 def lesson_draft_withdraw(*, draft: LessonDraft, actor, request=None) -> None:
-    if not draft.is_open:
-        raise EducationError(_("Only an open draft can be withdrawn."))
-    draft.state = LessonDraft.State.WITHDRAWN
-    draft.save(update_fields=["state", "edited_at"])
+    draft_withdrawn_mark(draft)
     _audit("withdrawn", lesson=draft.lesson, actor=actor, request=request, draft=draft.pk)
 
 

@@ -16,11 +16,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Clinic
 from portal.admin import RecordAdminMixin
 
 from .. import governance, library_versions, publishing
-from ..models import ClinicLibrary, LessonVersion, LibraryVersion
+from ..models import ClinicLibrary, LessonVersion, LibraryVersion, library_version_floor
 
 
 def _changes_table(older, newer):
@@ -129,7 +128,7 @@ class ClinicLibraryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         field = self.fields["version"]
         versions = LibraryVersion.objects.order_by("-number")
-        floor = library_versions.library_version_floor()
+        floor = library_version_floor()
         if floor is not None:
             # Older versions hold a fact a later version corrects.
             versions = versions.filter(number__gte=floor.number)
@@ -154,12 +153,9 @@ class ClinicLibraryAdmin(admin.ModelAdmin):
     readonly_fields = ["clinic", "reads", "latest", "what_would_change"]
 
     def _may(self, request, obj=None) -> bool:
-        user = request.user
-        if not (user.is_active and user.is_staff):
-            return False
-        if user.is_superuser:
-            return True
-        return user.is_clinic_admin and (obj is None or obj.clinic_id == user.clinic_id)
+        return governance.may_edit_clinic_content(
+            request.user, None if obj is None else obj.clinic_id
+        )
 
     def has_module_permission(self, request):
         return self._may(request)
@@ -198,13 +194,11 @@ class ClinicLibraryAdmin(admin.ModelAdmin):
         visit, following the latest)."""
         user = request.user
         if self._may(request) and not user.is_superuser and user.clinic_id:
-            choice, _created = ClinicLibrary.objects.get_or_create(clinic_id=user.clinic_id)
+            choice = library_versions.clinic_library_choice(clinic_id=user.clinic_id)
             return HttpResponseRedirect(
                 reverse("admin:education_cliniclibrary_change", args=[choice.pk])
             )
-        if user.is_superuser:
-            missing = Clinic.objects.exclude(library_choice__isnull=False)
-            ClinicLibrary.objects.bulk_create(ClinicLibrary(clinic=c) for c in missing)
+        # Superusers see the clinics that chose; the others follow the latest.
         return super().changelist_view(request, extra_context)
 
     def save_model(self, request, obj, form, change):
@@ -227,12 +221,12 @@ class ClinicLibraryAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("reads"))
     def reads(self, obj):
-        if obj.version_id is None:
+        read = obj.version_read(library_version_floor())
+        if read is None:
             return _gettext("the latest library version")
-        floor = library_versions.library_version_floor()
-        if floor is not None and floor.number > obj.version.number:
+        if read != obj.version:
             return _gettext("%(floor)s (a correction; pinned: %(pinned)s)") % {
-                "floor": floor,
+                "floor": read,
                 "pinned": obj.version,
             }
         return str(obj.version)

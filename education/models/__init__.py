@@ -15,7 +15,7 @@ from .content import (
 )
 from .content_versions import ContentVersion
 from .drafts import ContentDraft
-from .library import ClinicLibrary, LibraryCorrection, LibraryVersion
+from .library import ClinicLibrary, LibraryCorrection, LibraryVersion, library_version_floor
 from .outcomes import ConsultationOutcome
 from .progress import (
     AttemptAnswer,
@@ -67,4 +67,5 @@ __all__ = [
     "PublishStatus",
     "Therapy",
     "content_clinic_id",
+    "library_version_floor",
 ]

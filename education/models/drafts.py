@@ -8,24 +8,16 @@ Patients keep seeing the published rows until another library editor approves
 and publishes the draft (``education/drafting.py``).
 """
 
-from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .content import unique_per
+from .versions import ReviewedDraft
 
 
-class ContentDraft(models.Model):
-    class State(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted for review")
-        PUBLISHED = "published", _("Published")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
-
-    OPEN_STATES = (State.DRAFT, State.SUBMITTED)
-
+class ContentDraft(ReviewedDraft):
     content_type = models.ForeignKey(
         ContentType, verbose_name=_("kind of content"), on_delete=models.PROTECT, related_name="+"
     )
@@ -42,26 +34,8 @@ class ContentDraft(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     payload = models.JSONField(_("content"), default=dict)
-    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT)
-    change_note = models.CharField(
-        _("change note"),
-        max_length=300,
-        blank=True,
-        help_text=_("What changed and why, for the version history (editors only)."),
-    )
-    edited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("last edited by"),
-        on_delete=models.PROTECT,
-        null=True,
-        related_name="+",
-    )
-    edited_at = models.DateTimeField(_("last edited at"), auto_now=True)
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    published_version = models.PositiveIntegerField(_("published as version"), null=True)
 
-    class Meta:
-        ordering = ["-edited_at", "-pk"]
+    class Meta(ReviewedDraft.Meta):
         verbose_name = _("content draft")
         verbose_name_plural = _("quiz, checklist and module drafts")
         indexes = [
@@ -76,10 +50,3 @@ class ContentDraft(models.Model):
                 condition=models.Q(state__in=["draft", "submitted"]),
             ),
         ]
-
-    def __str__(self):
-        return f"{self.title} ({self.get_state_display()})"
-
-    @property
-    def is_open(self) -> bool:
-        return self.state in self.OPEN_STATES

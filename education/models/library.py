@@ -73,6 +73,16 @@ class ClinicLibrary(models.Model):
         verbose_name = _("clinic's library version")
         verbose_name_plural = _("clinics' library versions")
 
+    def version_read(self, floor: LibraryVersion | None) -> LibraryVersion | None:
+        """The version the clinic's patients read: the pinned one, or
+        ``floor`` (the newest correction) when that is newer; None when the
+        clinic follows the latest."""
+        if self.version_id is None:
+            return None
+        if floor is not None and floor.number > self.version.number:
+            return floor
+        return self.version
+
     def __str__(self):
         if self.version_id is None:
             return _("%(clinic)s follows the latest library version") % {"clinic": self.clinic}
@@ -111,3 +121,10 @@ class LibraryCorrection(WrittenOnce):
 
     def __str__(self):
         return _("Library version %(number)s corrects a fact") % {"number": self.version.number}
+
+
+def library_version_floor() -> LibraryVersion | None:
+    """The newest library version marked as a correction: none older may be
+    read or pinned."""
+    correction = LibraryCorrection.objects.select_related("version").first()
+    return correction.version if correction else None

@@ -60,7 +60,12 @@ class LessonContent(LessonText, models.Model):
         return sources_parse(self.sources)
 
 
-class LessonDraft(LessonContent):
+class ReviewedDraft(models.Model):
+    """What every draft of published content carries through review: its
+    state, the change note, its last editor (who may not approve it), when it
+    was submitted and the version it was published as. Lessons'
+    (``LessonDraft``) and the other content's (``ContentDraft``) alike."""
+
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted for review")
@@ -69,9 +74,6 @@ class LessonDraft(LessonContent):
 
     OPEN_STATES = (State.DRAFT, State.SUBMITTED)
 
-    lesson = models.ForeignKey(
-        Lesson, verbose_name=_("lesson"), on_delete=models.PROTECT, related_name="drafts"
-    )
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT)
     change_note = models.CharField(
         _("change note"),
@@ -91,7 +93,23 @@ class LessonDraft(LessonContent):
     published_version = models.PositiveIntegerField(_("published as version"), null=True)
 
     class Meta:
+        abstract = True
         ordering = ["-edited_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.title} ({self.get_state_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN_STATES
+
+
+class LessonDraft(ReviewedDraft, LessonContent):
+    lesson = models.ForeignKey(
+        Lesson, verbose_name=_("lesson"), on_delete=models.PROTECT, related_name="drafts"
+    )
+
+    class Meta(ReviewedDraft.Meta):
         verbose_name = _("lesson draft")
         verbose_name_plural = _("lesson drafts")
         constraints = [
@@ -102,13 +120,6 @@ class LessonDraft(LessonContent):
                 condition=models.Q(state__in=["draft", "submitted"]),
             ),
         ]
-
-    def __str__(self):
-        return f"{self.title} ({self.get_state_display()})"
-
-    @property
-    def is_open(self) -> bool:
-        return self.state in self.OPEN_STATES
 
 
 class LessonVersion(WrittenOnce, LessonContent):

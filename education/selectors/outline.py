@@ -158,12 +158,7 @@ def clinic_library_version(clinic_id: int | None) -> models.LibraryVersion | Non
         .select_related("version")
         .first()
     )
-    if choice is None:
-        return None
-    correction = models.LibraryCorrection.objects.select_related("version").first()
-    if correction is not None and correction.version.number > choice.version.number:
-        return correction.version
-    return choice.version
+    return choice.version_read(models.library_version_floor()) if choice else None
 
 
 def _library_lessons_pin(modules: list[models.Module], pinned: models.LibraryVersion) -> None:
